@@ -60,11 +60,22 @@ include mk/host.mk
 -include mk/rtl.mk
 -include mk/link.mk
 -include mk/run.mk
+-include mk/stratum.mk
+-include mk/device.mk
+-include mk/firmware.mk
+-include mk/host-tools.mk
 
 .PHONY: test-bins
 test-bins: $(filter-out scripts/%,$(TEST_BINS))
 
 lint: lint-c $(LINT_EXTRA)
+
+# Benchmarks: fragments add their bench-* targets as prerequisites of bench;
+# bench-deps comes first so the ECP5 wheels are there.
+bench: bench-deps
+.PHONY: bench-deps
+bench-deps:
+	@scripts/deps.sh bench
 
 clean:
 	rm -rf $(BUILD)

@@ -8,6 +8,7 @@ what=${1:-test}
 
 # Debian packages for build + tests (make test, make run).
 DEB_TEST=(
+	gcc-arm-none-eabi
 	build-essential pkg-config clang libclang-rt-14-dev clang-format cppcheck
 	libjansson-dev libcmocka-dev libssl-dev libusb-1.0-0-dev libftdi1-dev
 	verilator yosys nextpnr-ice40 fpga-icestorm
@@ -33,6 +34,11 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 	fi
 done
+# Node.js runs the RP2040 emulator tests; any node >= 18 will do, so only
+# fall back to Debian's when there is none on the PATH.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	missing+=(nodejs npm)
+fi
 if [ ${#missing[@]} -gt 0 ]; then
 	echo "deps: installing Debian packages: ${missing[*]}"
 	$SUDO apt-get update -qq
