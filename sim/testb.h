@@ -13,9 +13,12 @@
 #include <verilated_vcd_c.h>
 
 // Counts checks; a test program returns tally.finish() from main().
-class Tally {
-public:
-	explicit Tally(const char *name) : name_(name) {}
+class Tally
+{
+      public:
+	explicit Tally(const char *name) : name_(name)
+	{
+	}
 	// Records one check; prints the failure with its context.
 	bool check(bool ok, const char *fmt, ...)
 	{
@@ -32,24 +35,31 @@ public:
 		va_end(ap);
 		return false;
 	}
-	int passed() const { return pass_; }
-	int failed() const { return fail_; }
+	int passed() const
+	{
+		return pass_;
+	}
+	int failed() const
+	{
+		return fail_;
+	}
 	int finish() const
 	{
 		std::printf("%s: %d passed, %d failed\n", name_.c_str(), pass_,
-			    fail_);
+		            fail_);
 		return fail_ ? 1 : 0;
 	}
 
-private:
+      private:
 	std::string name_;
 	int pass_ = 0;
 	int fail_ = 0;
 };
 
 // Wraps a Verilated model whose clock is clk_i and active-low reset rst_ni.
-template <class Model> class TestBench {
-public:
+template <class Model> class TestBench
+{
+      public:
 	TestBench(int argc, char **argv, const char *name)
 	    : ctx_(new VerilatedContext), name_(name)
 	{
@@ -58,7 +68,8 @@ public:
 		const char *flag = ctx_->commandArgsPlusMatch("trace");
 		if (flag && std::string(flag) == "+trace") {
 			ctx_->traceEverOn(true);
-			trace_ = std::unique_ptr<VerilatedVcdC>(new VerilatedVcdC);
+			trace_ = std::unique_ptr<VerilatedVcdC>(
+			        new VerilatedVcdC);
 			m->trace(trace_.get(), 99);
 			std::string path = "build/" + name_ + ".vcd";
 			trace_->open(path.c_str());
@@ -97,12 +108,18 @@ public:
 		m->rst_ni = 1;
 		m->eval();
 	}
-	uint64_t cycles() const { return cycles_; }
-	VerilatedContext *ctx() { return ctx_.get(); }
+	uint64_t cycles() const
+	{
+		return cycles_;
+	}
+	VerilatedContext *ctx()
+	{
+		return ctx_.get();
+	}
 
 	std::unique_ptr<Model> m;
 
-private:
+      private:
 	std::unique_ptr<VerilatedContext> ctx_;
 	std::unique_ptr<VerilatedVcdC> trace_;
 	std::string name_;

@@ -10,14 +10,14 @@
 extern "C" {
 #endif
 
-#define SHA256_BLOCK_LEN 64u
+#define SHA256_BLOCK_LEN  64u
 #define SHA256_DIGEST_LEN 32u
 
 struct sha256_ctx {
-	uint32_t h[8];     /* chaining state H0..H7 */
-	uint64_t bytes;    /* message bytes absorbed so far */
-	uint8_t buf[64];   /* partial block */
-	size_t fill;       /* bytes in buf */
+	uint32_t h[8];   /* chaining state H0..H7 */
+	uint64_t bytes;  /* message bytes absorbed so far */
+	uint8_t buf[64]; /* partial block */
+	size_t fill;     /* bytes in buf */
 };
 
 /* The initial hash value H(0). */
@@ -32,9 +32,9 @@ void sha256_final(struct sha256_ctx *c, uint8_t out[32]);
 /* Midstate export/import: only on a block boundary (fill == 0).
  * export returns TANDEM_ERR_INVAL when a partial block is buffered. */
 int sha256_midstate_export(const struct sha256_ctx *c, uint32_t h[8],
-			   uint64_t *bytes);
+                           uint64_t *bytes);
 int sha256_midstate_import(struct sha256_ctx *c, const uint32_t h[8],
-			   uint64_t bytes);
+                           uint64_t bytes);
 
 /* One-shot hashes. */
 void sha256(const void *data, size_t n, uint8_t out[32]);

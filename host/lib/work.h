@@ -31,9 +31,8 @@ void work_header_unpack(const uint8_t in[80], struct work_header *h);
 void work_header_midstate(const uint8_t header[80], uint32_t midstate[8]);
 /* SHA256d of the header given as midstate + tail[12] + nonce (the split
  * the hardware hashes), equal to sha256d(header, 80). */
-void work_hash_from_midstate(const uint32_t midstate[8],
-			     const uint8_t tail[12], uint32_t nonce,
-			     uint8_t hash[32]);
+void work_hash_from_midstate(const uint32_t midstate[8], const uint8_t tail[12],
+                             uint32_t nonce, uint8_t hash[32]);
 
 /* Compact nbits -> target. Returns 0, or TANDEM_ERR_RANGE when the sign
  * bit is set with a non-zero mantissa (negative) or the value overflows
@@ -61,9 +60,10 @@ uint32_t work_version_roll(uint32_t base, uint32_t mask, uint32_t bits);
 uint32_t work_version_next(uint32_t version, uint32_t mask);
 
 /* Multi-target classification: bit i of the result is set when the hash
- * meets targets[i] (enabled[i] non-zero); count <= 32. */
+ * meets targets[i] (enabled[i] non-zero; enabled == NULL enables all);
+ * count <= 32 (entries beyond 32 are ignored). */
 uint32_t work_classify(const uint8_t hash[32], const uint8_t (*targets)[32],
-		       const uint8_t *enabled, size_t count);
+                       const uint8_t *enabled, size_t count);
 
 #ifdef __cplusplus
 }
