@@ -64,6 +64,7 @@ include mk/host.mk
 -include mk/device.mk
 -include mk/firmware.mk
 -include mk/host-tools.mk
+-include mk/mine.mk
 
 .PHONY: test-bins
 test-bins: $(filter-out scripts/%,$(TEST_BINS))

@@ -1363,9 +1363,11 @@ static int cmd_bench(struct opts *o)
 	s.quiet = 1;
 	if (s.tg.n == 0) {
 		/* about one share per 2^16 nonces */
-		if (target_add(&s.tg, "share=0000ffffffffffffffffffffffffffff"
-				      "ffffffffffffffffffffffffffff") < 0)
-			return EXIT_USAGE;
+		snprintf(s.tg.name[0], sizeof(s.tg.name[0]), "share");
+		memset(s.tg.value[0], 0xff, 32);
+		s.tg.value[0][31] = 0;
+		s.tg.value[0][30] = 0;
+		s.tg.n = 1;
 	}
 	job_proto_header(header, 0, 0, &b.pj);
 	b.job_every_ms = o->job_every_ms ? o->job_every_ms : 1000;

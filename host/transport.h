@@ -25,7 +25,8 @@ struct transport_faults {
 	double corrupt;       /* flip one bit of a device->host byte */
 	double drop;          /* drop a whole device->host frame */
 	unsigned stall_ms;    /* pause answering this long every second */
-	unsigned disconnect;  /* close the connection after this many seconds */
+	unsigned disconnect;  /* close the connection once, this many seconds
+			       * after it opened */
 	double bad_nonce;     /* report a share with a wrong nonce */
 };
 

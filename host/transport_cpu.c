@@ -98,6 +98,7 @@ static int cpu_reconnect(struct transport *base, char *err, size_t errlen)
 	struct tcpu *t = (struct tcpu *)base;
 
 	cpu_disconnect(t);
+	t->cfg.faults.disconnect = 0; /* the injected disconnect is one-shot */
 	return cpu_connect(t, err, errlen);
 }
 

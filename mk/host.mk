@@ -27,7 +27,7 @@ $(BUILD)/tests/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(LIBTANDEM)
 		-o $@ $(LIBTANDEM) $(PC_LIBS) -lm
 
 C_SOURCES = $(wildcard include/*.h host/*/*.c host/*/*.h host/*.c host/*.h \
-	tests/host/*.c tests/host/*.h sim/*.cpp sim/*.h)
+	tests/host/*.c tests/host/*.h tests/fuzz/*.c sim/*.cpp sim/*.h)
 
 .PHONY: lint-c
 lint-c:

@@ -307,6 +307,7 @@ module link_frame_rx #(
 	assign drop_why_o     = why_q;
 
 `ifdef LINK_ASSERT
+	wire [P-1:0] span = scan_q - start_q; // bytes kept and already read
 	reg       in_held_q;
 	reg [7:0] in_data_q;
 	always @(posedge clk_i) begin
@@ -321,14 +322,14 @@ module link_frame_rx #(
 			in_held_q <= rx_valid_i && !rx_ready_o;
 			in_data_q <= rx_data_i;
 			// Ring bookkeeping: start <= scan <= in, at most SIZE kept.
-			if (used > SIZE[P-1:0] || (scan_q - start_q) > used) begin
+			if (used > SIZE[P-1:0] || span > used) begin
 				$display("ASSERT link_frame_rx: ring pointers out of order");
 				$stop;
 			end
 			// The candidate frame always fits in the ring.
-			if (state_q != S_HUNT && (scan_q - start_q) >
-			    MAX_PAYLOAD[P-1:0] + 10) begin
-				$display("ASSERT link_frame_rx: frame longer than its limit");
+			if (state_q != S_HUNT && {{(32 - P){1'b0}}, span} >
+			    MAX_PAYLOAD + 10) begin
+				$display("ASSERT link_frame_rx: frame longer than its limit (state %0d scan %0d start %0d in %0d)", state_q, scan_q, start_q, in_q);
 				$stop;
 			end
 		end

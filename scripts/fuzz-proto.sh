@@ -10,7 +10,8 @@ set -u
 cd "$(dirname "$0")/.."
 dir=${BUILD:-build}/fuzz
 fuzzer=$dir/fuzz_proto
-corpus=$dir/corpus
+seeds=$dir/seeds   # the doc's example frames, rewritten every run
+corpus=$dir/corpus # what this run found; emptied first so runs repeat
 log=$dir/fuzz_proto.log
 
 fail() {
@@ -21,13 +22,14 @@ fail() {
 
 [ -x "$fuzzer" ] && [ -x "$dir/seed_proto" ] ||
 	fail "not built (make test-bins)"
-mkdir -p "$corpus"
-"$dir/seed_proto" docs/protocol.md "$corpus" || fail "seed corpus failed"
+rm -rf "$corpus"
+mkdir -p "$seeds" "$corpus"
+"$dir/seed_proto" docs/protocol.md "$seeds" || fail "seed corpus failed"
 
 "$fuzzer" -runs="${FUZZ_RUNS:-300000}" -seed="${FUZZ_SEED:-1}" \
 	-max_len=2048 -timeout=10 -rss_limit_mb=2048 \
 	-max_total_time="${FUZZ_MAX_TIME:-120}" -print_final_stats=1 \
-	-artifact_prefix="$dir/" "$corpus" >"$log" 2>&1
+	-artifact_prefix="$dir/" "$corpus" "$seeds" >"$log" 2>&1
 rc=$?
 
 done_line=$(grep -E '^Done [0-9]+ runs' "$log" | tail -n 1)
@@ -35,5 +37,5 @@ if [ $rc -ne 0 ] || [ -z "$done_line" ]; then
 	tail -n 40 "$log"
 	fail "libFuzzer exit $rc, see $log"
 fi
-echo "fuzz_proto: $done_line, corpus $(ls "$corpus" | wc -l) inputs"
+echo "fuzz_proto: $done_line, $(ls "$corpus" | wc -l) new inputs"
 echo "fuzz_proto: 1 passed, 0 failed"

@@ -456,31 +456,41 @@ struct example {
 };
 
 static const struct example examples[] = {
-        {"INFO_GET", ex_info_get, "a55a01010100001f8b74"},
-        {"INFO", ex_info,
-         "a55a01810120008001040604006cdc020006000210100308"
-         "3809c507544e44303030310000000000a610"},
-        {"TARGET_SET", ex_target_set, NULL,
-         "868c185c7ce4b9a7d9707513508d3915"
-         "d02f2e67be1b1e2eadeff413df738055"},
-        {"JOB header mode", ex_job_header, NULL,
-         "02f683da2f2ee42bfd2e5eadaf2bd761"
-         "28db4135d278275fa0314590a11ed6f1"},
-        {"JOB stratum mode", ex_job_stratum, NULL,
-         "d5bed8eee072fc5d277e6627b3d8ac1f"
-         "4cda1fb8df85cd81c1e60b24f5744fb4"},
-        {"ACK", ex_ack, "a55a0180040400ac03040100072a"},
-        {"RUN", ex_run, "a55a0105050100f90135e6"},
-        {"SHARE", ex_share, NULL,
-         "a215fa9095e67c93d4c0653c1991aa88"
-         "b4316b4254cce1aee2497e924e61edbb"},
-        {"STATUS_GET", ex_status_get, "a55a01060600006b617c"},
-        {"STATUS", ex_status,
-         "a55a0186063000a380c3c901000000000200000001000300"
-         "220cf1ad000000000060592e010000000000000000000000"
-         "00000000000000004c05"},
-        {"FLUSH", ex_flush, "a55a01040702000602002bef"},
-        {"NAK", ex_nak, "a55a01820804007a03080302f134"},
+        {.name = "INFO_GET",
+         .build = ex_info_get,
+         .hex = "a55a01010100001f8b74"},
+        {.name = "INFO",
+         .build = ex_info,
+         .hex = "a55a01810120008001040604006cdc020006000210100308"
+                "3809c507544e44303030310000000000a610"},
+        {.name = "TARGET_SET",
+         .build = ex_target_set,
+         .sha = "868c185c7ce4b9a7d9707513508d3915"
+                "d02f2e67be1b1e2eadeff413df738055"},
+        {.name = "JOB header mode",
+         .build = ex_job_header,
+         .sha = "02f683da2f2ee42bfd2e5eadaf2bd761"
+                "28db4135d278275fa0314590a11ed6f1"},
+        {.name = "JOB stratum mode",
+         .build = ex_job_stratum,
+         .sha = "d5bed8eee072fc5d277e6627b3d8ac1f"
+                "4cda1fb8df85cd81c1e60b24f5744fb4"},
+        {.name = "ACK", .build = ex_ack, .hex = "a55a0180040400ac03040100072a"},
+        {.name = "RUN", .build = ex_run, .hex = "a55a0105050100f90135e6"},
+        {.name = "SHARE",
+         .build = ex_share,
+         .sha = "a215fa9095e67c93d4c0653c1991aa88"
+                "b4316b4254cce1aee2497e924e61edbb"},
+        {.name = "STATUS_GET",
+         .build = ex_status_get,
+         .hex = "a55a01060600006b617c"},
+        {.name = "STATUS",
+         .build = ex_status,
+         .hex = "a55a0186063000a380c3c901000000000200000001000300"
+                "220cf1ad000000000060592e010000000000000000000000"
+                "00000000000000004c05"},
+        {.name = "FLUSH", .build = ex_flush, .hex = "a55a01040702000602002bef"},
+        {.name = "NAK", .build = ex_nak, .hex = "a55a01820804007a03080302f134"},
 };
 
 #define N_EXAMPLES (sizeof(examples) / sizeof(examples[0]))
@@ -651,6 +661,19 @@ static void test_frame_layout(void **state)
 	assert_int_equal(out[7], proto_crc8(out + 2, 5));
 	assert_memory_equal(out + 8, pay, 3);
 	assert_int_equal(rd16(out + 11), proto_crc16(out + 2, 9));
+
+	/* The payload may already sit in place at out + 8. */
+	{
+		uint8_t a[32], b[32];
+		struct proto_ack ack = {PROTO_JOB, 4, 1};
+
+		assert_int_equal(ex_ack(a, sizeof(a)), 14);
+		assert_int_equal(proto_ack_pack(&ack, b + 8, 4), 4);
+		assert_int_equal(proto_frame_encode(PROTO_ACK, 4, b + 8, 4, b,
+		                                    sizeof(b)),
+		                 14);
+		assert_memory_equal(a, b, 14);
+	}
 
 	/* Limits of the encoder. */
 	assert_int_equal(proto_frame_encode(1, 0, pay, 3, out, 12),

@@ -1,0 +1,9 @@
+rtl/sha256_round.v
+rtl/sha256_ring.v
+rtl/sha256_compress.v
+rtl/share_fifo.v
+rtl/target_slots.v
+rtl/hash_pipe.v
+rtl/hash_job.v
+rtl/hash_recheck.v
+rtl/hash_core.v
