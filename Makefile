@@ -65,6 +65,7 @@ include mk/host.mk
 -include mk/firmware.mk
 -include mk/host-tools.mk
 -include mk/mine.mk
+-include mk/boards.mk
 
 .PHONY: test-bins
 test-bins: $(filter-out scripts/%,$(TEST_BINS))

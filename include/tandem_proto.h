@@ -31,20 +31,20 @@
 extern "C" {
 #endif
 
-#define TANDEM_PROTO_VERSION 1u
-#define TANDEM_SYNC0 0xA5u
-#define TANDEM_SYNC1 0x5Au
-#define TANDEM_FRAME_HEADER 8u  /* sync..hcrc */
+#define TANDEM_PROTO_VERSION  1u
+#define TANDEM_SYNC0          0xA5u
+#define TANDEM_SYNC1          0x5Au
+#define TANDEM_FRAME_HEADER   8u  /* sync..hcrc */
 #define TANDEM_FRAME_OVERHEAD 10u /* header + CRC-16 */
-#define TANDEM_MAX_PAYLOAD 1536u
-#define TANDEM_MAX_FRAME (TANDEM_MAX_PAYLOAD + TANDEM_FRAME_OVERHEAD)
+#define TANDEM_MAX_PAYLOAD    1536u
+#define TANDEM_MAX_FRAME      (TANDEM_MAX_PAYLOAD + TANDEM_FRAME_OVERHEAD)
 
 /* Protocol-wide limits; a device reports its own (smaller or equal) ones in
  * INFO and NAKs work beyond them. */
-#define TANDEM_MAX_SLOTS 16u        /* target slots addressable (bitmap u16) */
-#define TANDEM_MAX_REM_BLOCKS 8u    /* 64-byte blocks of coinbase remainder */
-#define TANDEM_MAX_BRANCH 16u       /* merkle branch depth */
-#define TANDEM_MAX_EN2 8u           /* extranonce2 bytes */
+#define TANDEM_MAX_SLOTS      16u /* target slots addressable (bitmap u16) */
+#define TANDEM_MAX_REM_BLOCKS 8u  /* 64-byte blocks of coinbase remainder */
+#define TANDEM_MAX_BRANCH     16u /* merkle branch depth */
+#define TANDEM_MAX_EN2        8u  /* extranonce2 bytes */
 
 enum proto_type {
 	/* host -> device */
@@ -64,14 +64,14 @@ enum proto_type {
 
 /* NAK reasons. */
 enum proto_nak_reason {
-	PROTO_NAK_LENGTH = 1,      /* payload length wrong for the type */
-	PROTO_NAK_FIELD = 2,       /* a field out of range */
-	PROTO_NAK_STALE = 3,       /* JOB generation differs from the device's */
-	PROTO_NAK_MODE = 4,        /* work mode not supported */
-	PROTO_NAK_TYPE = 5,        /* unknown frame type */
-	PROTO_NAK_BUSY = 6,        /* next-job slot already taken */
-	PROTO_NAK_LIMIT = 7,       /* beyond this device's INFO limits */
-	PROTO_NAK_VERSION = 8,     /* protocol version not spoken */
+	PROTO_NAK_LENGTH = 1,  /* payload length wrong for the type */
+	PROTO_NAK_FIELD = 2,   /* a field out of range */
+	PROTO_NAK_STALE = 3,   /* JOB generation differs from the device's */
+	PROTO_NAK_MODE = 4,    /* work mode not supported */
+	PROTO_NAK_TYPE = 5,    /* unknown frame type */
+	PROTO_NAK_BUSY = 6,    /* next-job slot already taken */
+	PROTO_NAK_LIMIT = 7,   /* beyond this device's INFO limits */
+	PROTO_NAK_VERSION = 8, /* protocol version not spoken */
 };
 
 /* ---- payloads ------------------------------------------------------- */
@@ -103,8 +103,8 @@ struct proto_nak {
  * 28 u32 flags (reserved, 0)
  * loop_log2: each pipeline takes one nonce every 2^loop_log2 clocks
  * (0 = fully unrolled). Nonces per clock = pipelines / 2^loop_log2. */
-#define PROTO_INFO_LEN 32u
-#define PROTO_MODE_HEADER 0x01u
+#define PROTO_INFO_LEN     32u
+#define PROTO_MODE_HEADER  0x01u
 #define PROTO_MODE_STRATUM 0x02u
 struct proto_info {
 	uint8_t proto_version;
@@ -129,7 +129,7 @@ struct proto_info {
  *  a hash meets the target when hash <= target compared from byte 31 down).
  * A disabled slot never matches. */
 #define PROTO_TARGET_ENTRY_LEN 34u
-#define PROTO_TARGET_ENABLE 0x01u
+#define PROTO_TARGET_ENABLE    0x01u
 struct proto_target {
 	uint8_t slot;
 	uint8_t flags;
@@ -170,12 +170,12 @@ struct proto_target {
  * count up as one number from the job's value, wrapping inside the mask),
  * then extranonce2 (unsigned little-endian counter over its en2_size
  * bytes, first byte fastest) once the version wraps back to its start. */
-#define PROTO_JOB_HEAD_LEN 24u
-#define PROTO_JOB_HEADER_LEN 68u
+#define PROTO_JOB_HEAD_LEN      24u
+#define PROTO_JOB_HEADER_LEN    68u
 #define PROTO_JOB_STRATUM_FIXED 108u
-#define PROTO_JOB_MODE_HEADER 0u
-#define PROTO_JOB_MODE_STRATUM 1u
-#define PROTO_JOB_QUEUE 0x01u
+#define PROTO_JOB_MODE_HEADER   0u
+#define PROTO_JOB_MODE_STRATUM  1u
+#define PROTO_JOB_QUEUE         0x01u
 struct proto_job {
 	uint8_t mode;
 	uint8_t flags;
@@ -217,10 +217,10 @@ struct proto_job {
  * 36 u32 crc errors (header or frame CRC)
  * 40 u32 frame errors (oversize, version, type, length)
  * 44 u32 rolls (version or extranonce2 steps taken) */
-#define PROTO_STATUS_LEN 48u
+#define PROTO_STATUS_LEN    48u
 #define PROTO_STATE_RUNNING 0x01u
-#define PROTO_STATE_JOB 0x02u    /* a job is being hashed */
-#define PROTO_STATE_QUEUED 0x04u /* a next job waits */
+#define PROTO_STATE_JOB     0x02u /* a job is being hashed */
+#define PROTO_STATE_QUEUED  0x04u /* a next job waits */
 struct proto_status {
 	uint64_t hashes;
 	uint32_t job_id;
@@ -270,7 +270,7 @@ struct proto_frame {
 /* Writes one frame into out. Returns bytes written, or TANDEM_ERR_RANGE
  * (len > TANDEM_MAX_PAYLOAD) / TANDEM_ERR_INVAL (out too small). */
 int proto_frame_encode(uint8_t type, uint8_t seq, const uint8_t *payload,
-		       size_t len, uint8_t *out, size_t out_cap);
+                       size_t len, uint8_t *out, size_t out_cap);
 
 /* Decodes the first frame in buf[0..n). Always sets *consumed to the bytes
  * the caller should drop before calling again:
@@ -281,7 +281,7 @@ int proto_frame_encode(uint8_t type, uint8_t seq, const uint8_t *payload,
  *  (consumed skips the sync byte, so the next sync is hunted for).
  * Never reads past buf[n-1]. */
 int proto_frame_decode(const uint8_t *buf, size_t n, struct proto_frame *f,
-		       size_t *consumed);
+                       size_t *consumed);
 
 /* ---- typed payloads: pack returns bytes written or a negative code;
  * unpack checks length and field ranges and returns 0 or
@@ -293,19 +293,18 @@ int proto_nak_unpack(const uint8_t *p, size_t n, struct proto_nak *a);
 int proto_info_pack(const struct proto_info *a, uint8_t *out, size_t cap);
 int proto_info_unpack(const uint8_t *p, size_t n, struct proto_info *a);
 /* targets: t[0..count) */
-int proto_targets_pack(const struct proto_target *t, size_t count,
-		       uint8_t *out, size_t cap);
+int proto_targets_pack(const struct proto_target *t, size_t count, uint8_t *out,
+                       size_t cap);
 /* returns the entry count (1..16) or a negative code */
 int proto_targets_unpack(const uint8_t *p, size_t n, struct proto_target *t,
-			 size_t max);
+                         size_t max);
 int proto_job_pack(const struct proto_job *a, uint8_t *out, size_t cap);
 int proto_job_unpack(const uint8_t *p, size_t n, struct proto_job *a);
 int proto_flush_pack(uint16_t generation, uint8_t *out, size_t cap);
 int proto_flush_unpack(const uint8_t *p, size_t n, uint16_t *generation);
 int proto_run_pack(uint8_t run, uint8_t *out, size_t cap);
 int proto_run_unpack(const uint8_t *p, size_t n, uint8_t *run);
-int proto_status_pack(const struct proto_status *a, uint8_t *out,
-		      size_t cap);
+int proto_status_pack(const struct proto_status *a, uint8_t *out, size_t cap);
 int proto_status_unpack(const uint8_t *p, size_t n, struct proto_status *a);
 int proto_share_pack(const struct proto_share *a, uint8_t *out, size_t cap);
 int proto_share_unpack(const uint8_t *p, size_t n, struct proto_share *a);
