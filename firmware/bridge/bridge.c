@@ -10,7 +10,7 @@
 #include "tandem_proto.h"
 #include "usb_desc.h"
 
-#define ACC_SIZE (TANDEM_MAX_FRAME + TANDEM_EP_SIZE)
+#define ACC_SIZE      (TANDEM_MAX_FRAME + TANDEM_EP_SIZE)
 #define RUN_FRAME_LEN (TANDEM_FRAME_OVERHEAD + PROTO_RUN_LEN)
 
 static struct {
@@ -57,8 +57,8 @@ static void put32(uint8_t *p, uint32_t v)
 
 static uint32_t get32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) |
-	       ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
+	       ((uint32_t)p[3] << 24);
 }
 
 /* ---- rings ------------------------------------------------------------ */
@@ -130,7 +130,8 @@ static void acc_drop(uint8_t *acc, size_t *len, size_t n)
 	*len -= n;
 }
 
-/* ---- host -> FPGA --------------------------------------------------------- */
+/* ---- host -> FPGA ---------------------------------------------------------
+ */
 
 static void out_arm(void)
 {
@@ -171,7 +172,8 @@ static void h2f_process(void)
 	}
 }
 
-/* ---- FPGA -> host --------------------------------------------------------- */
+/* ---- FPGA -> host ---------------------------------------------------------
+ */
 
 static int is_watchdog_ack(const uint8_t *f, size_t n)
 {
@@ -188,7 +190,7 @@ static void f2h_process(void)
 
 	if (br.f2h_len < ACC_SIZE)
 		br.f2h_len += port_uart_read(br.f2h + br.f2h_len,
-					     ACC_SIZE - br.f2h_len);
+		                             ACC_SIZE - br.f2h_len);
 	port_uart_errors(&lost, &line);
 	br.cnt[TB_CNT_UART_LOST] += lost;
 	br.cnt[TB_CNT_UART_ERRORS] += line;
@@ -229,7 +231,8 @@ static void in_kick(void)
 		usbd_xfer(TANDEM_EP_IN, br.in_buf, (uint16_t)n, 1);
 }
 
-/* ---- watchdog ------------------------------------------------------------- */
+/* ---- watchdog -------------------------------------------------------------
+ */
 
 static void wd_trip(void)
 {
@@ -246,7 +249,8 @@ static void wd_check(uint32_t now_us)
 		wd_trip();
 }
 
-/* ---- USB function callbacks ----------------------------------------------- */
+/* ---- USB function callbacks -----------------------------------------------
+ */
 
 static void br_reset(void)
 {
@@ -402,7 +406,7 @@ static int br_control(const struct usb_setup *s, struct usbd_reply *r)
 }
 
 static int br_control_out(const struct usb_setup *s, const uint8_t *data,
-			  uint16_t len)
+                          uint16_t len)
 {
 	uint32_t baud, flags;
 
@@ -412,7 +416,7 @@ static int br_control_out(const struct usb_setup *s, const uint8_t *data,
 		flags = get32(data + 4);
 		if (len != 8 || (flags & ~(uint32_t)TB_UART_FLOW) ||
 		    port_uart_config(baud, flags & TB_UART_FLOW ? PORT_UART_FLOW
-								: 0) < 0)
+		                                                : 0) < 0)
 			return USBD_STALL;
 		br.baud = baud;
 		br.uart_flags = (uint8_t)flags;
@@ -428,16 +432,17 @@ static int br_control_out(const struct usb_setup *s, const uint8_t *data,
 }
 
 const struct usbd_class bridge_usb_class = {
-	.descriptor = usb_desc_get,
-	.reset = br_reset,
-	.configured = br_configured,
-	.control = br_control,
-	.control_out = br_control_out,
-	.xfer_done = br_xfer_done,
-	.activity = br_activity,
+        .descriptor = usb_desc_get,
+        .reset = br_reset,
+        .configured = br_configured,
+        .control = br_control,
+        .control_out = br_control_out,
+        .xfer_done = br_xfer_done,
+        .activity = br_activity,
 };
 
-/* ---- main loop ------------------------------------------------------------ */
+/* ---- main loop ------------------------------------------------------------
+ */
 
 void bridge_init(void)
 {
@@ -450,7 +455,7 @@ void bridge_init(void)
 	port_uart_config(br.baud, 0);
 	proto_run_pack(0, payload, sizeof(payload));
 	proto_frame_encode(PROTO_RUN, TB_WATCHDOG_SEQ, payload, sizeof(payload),
-			   br.run_frame, sizeof(br.run_frame));
+	                   br.run_frame, sizeof(br.run_frame));
 	br.last_host_us = port_time_us();
 }
 

@@ -26,7 +26,7 @@
 #include "tandem_bridge.h"
 #include "usbd.h"
 
-#define BRIDGE_TX_RING 2048u /* UART transmit ring (>= TANDEM_MAX_FRAME) */
+#define BRIDGE_TX_RING  2048u /* UART transmit ring (>= TANDEM_MAX_FRAME) */
 #define BRIDGE_IN_QUEUE 4096u /* FPGA -> host frame queue bytes */
 
 extern const struct usbd_class bridge_usb_class;

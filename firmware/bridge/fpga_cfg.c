@@ -6,10 +6,10 @@
 #include "tandem_err.h"
 
 enum step {
-	STEP_NONE,     /* nothing running */
-	STEP_RESET,    /* CRESET_B low, waiting FPGA_CFG_RESET_US */
-	STEP_CLEAR,    /* CRESET_B high, waiting FPGA_CFG_CLEAR_US */
-	STEP_DATA,     /* clocking a DATA chunk out */
+	STEP_NONE,  /* nothing running */
+	STEP_RESET, /* CRESET_B low, waiting FPGA_CFG_RESET_US */
+	STEP_CLEAR, /* CRESET_B high, waiting FPGA_CFG_CLEAR_US */
+	STEP_DATA,  /* clocking a DATA chunk out */
 };
 
 static struct {

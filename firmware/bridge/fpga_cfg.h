@@ -11,11 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FPGA_CFG_RESET_US 2u     /* CRESET_B low time (>= 200 ns) */
-#define FPGA_CFG_CLEAR_US 1300u  /* after CRESET_B high (>= 1200 us) */
-#define FPGA_CFG_SLICE 256u      /* bytes clocked per task call */
-#define FPGA_CFG_CDONE_BYTES 13u /* 104 clocks to wait for CDONE */
-#define FPGA_CFG_TAIL_BYTES 7u   /* 56 clocks after CDONE (>= 49) */
+#define FPGA_CFG_RESET_US    2u    /* CRESET_B low time (>= 200 ns) */
+#define FPGA_CFG_CLEAR_US    1300u /* after CRESET_B high (>= 1200 us) */
+#define FPGA_CFG_SLICE       256u  /* bytes clocked per task call */
+#define FPGA_CFG_CDONE_BYTES 13u   /* 104 clocks to wait for CDONE */
+#define FPGA_CFG_TAIL_BYTES  7u    /* 56 clocks after CDONE (>= 49) */
 
 /* Each call returns 0, TANDEM_ERR_IO when a step is still running
  * (busy), or TANDEM_ERR_INVAL when the step is out of sequence. */

@@ -4,7 +4,7 @@
 #include "tandem_proto.h"
 
 enum frame_scan_result frame_scan(const uint8_t *buf, size_t n,
-				  size_t *consumed)
+                                  size_t *consumed)
 {
 	size_t i, len;
 	uint16_t crc;
@@ -34,7 +34,7 @@ enum frame_scan_result frame_scan(const uint8_t *buf, size_t n,
 	if (n < len + TANDEM_FRAME_OVERHEAD)
 		return FRAME_SHORT;
 	crc = (uint16_t)(buf[TANDEM_FRAME_HEADER + len] |
-			 (buf[TANDEM_FRAME_HEADER + len + 1] << 8));
+	                 (buf[TANDEM_FRAME_HEADER + len + 1] << 8));
 	if (proto_crc16(buf + 2, TANDEM_FRAME_HEADER - 2 + len) != crc) {
 		*consumed = 1;
 		return FRAME_BAD;

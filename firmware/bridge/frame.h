@@ -19,6 +19,6 @@ enum frame_scan_result {
 
 /* Looks at buf[0..n). Never reads past buf[n-1]. */
 enum frame_scan_result frame_scan(const uint8_t *buf, size_t n,
-				  size_t *consumed);
+                                  size_t *consumed);
 
 #endif /* TANDEM_BRIDGE_FRAME_H */

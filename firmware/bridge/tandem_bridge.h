@@ -47,22 +47,22 @@
  * releases it (it then boots from its own flash, if any). */
 #define TB_REQ_FPGA_RESET 0x14u
 
-#define TB_FPGA_CHUNK_MAX 4096u
+#define TB_FPGA_CHUNK_MAX        4096u
 #define TB_WATCHDOG_DEFAULT_10MS 1000u /* 10 s */
-#define TB_UART_FLOW 0x01u
-#define TB_UART_DEFAULT_BAUD 3000000u
+#define TB_UART_FLOW             0x01u
+#define TB_UART_DEFAULT_BAUD     3000000u
 
 /* INFO payload offsets */
-#define TB_INFO_LEN 16u
-#define TB_INFO_VERSION 0    /* u8 TB_BRIDGE_VERSION */
-#define TB_INFO_PROTO 1      /* u8 TANDEM_PROTO_VERSION built in */
-#define TB_INFO_MAX_FRAME 2  /* u16 largest frame forwarded */
-#define TB_INFO_BAUD 4       /* u32 UART baud to the FPGA */
-#define TB_INFO_UART_FLAGS 8 /* u8 TB_UART_* */
-#define TB_INFO_COUNTERS 9   /* u8 TB_CNT_COUNT */
-#define TB_INFO_WATCHDOG 10  /* u16 timeout, 10 ms units, 0 = off */
-#define TB_INFO_CHUNK 12     /* u16 TB_FPGA_CHUNK_MAX */
-#define TB_INFO_RESERVED 14  /* u16 0 */
+#define TB_INFO_LEN        16u
+#define TB_INFO_VERSION    0  /* u8 TB_BRIDGE_VERSION */
+#define TB_INFO_PROTO      1  /* u8 TANDEM_PROTO_VERSION built in */
+#define TB_INFO_MAX_FRAME  2  /* u16 largest frame forwarded */
+#define TB_INFO_BAUD       4  /* u32 UART baud to the FPGA */
+#define TB_INFO_UART_FLAGS 8  /* u8 TB_UART_* */
+#define TB_INFO_COUNTERS   9  /* u8 TB_CNT_COUNT */
+#define TB_INFO_WATCHDOG   10 /* u16 timeout, 10 ms units, 0 = off */
+#define TB_INFO_CHUNK      12 /* u16 TB_FPGA_CHUNK_MAX */
+#define TB_INFO_RESERVED   14 /* u16 0 */
 
 /* Counters (u32 each, wrap around) */
 enum tb_counter {
@@ -82,20 +82,20 @@ enum tb_counter {
 };
 
 /* FPGA_STATUS payload offsets */
-#define TB_FSTAT_LEN 12u
+#define TB_FSTAT_LEN   12u
 #define TB_FSTAT_STATE 0 /* u8 enum tb_fpga_state */
 #define TB_FSTAT_CDONE 1 /* u8 CDONE pin level now */
 #define TB_FSTAT_ERROR 2 /* i16 tandem_err code of the last load, 0 = ok */
 #define TB_FSTAT_BYTES 4 /* u32 bitstream bytes clocked in this load */
-#define TB_FSTAT_TIME 8  /* u32 microseconds from BEGIN to END */
+#define TB_FSTAT_TIME  8 /* u32 microseconds from BEGIN to END */
 
 enum tb_fpga_state {
-	TB_FPGA_IDLE = 0,     /* no load since power-up */
+	TB_FPGA_IDLE = 0,      /* no load since power-up */
 	TB_FPGA_RESETTING = 1, /* BEGIN in progress */
-	TB_FPGA_LOADING = 2,  /* taking DATA */
-	TB_FPGA_DONE = 3,     /* last load ended with CDONE high */
-	TB_FPGA_FAILED = 4,   /* last load ended with CDONE low */
-	TB_FPGA_HELD = 5,     /* held in reset by FPGA_RESET 0 */
+	TB_FPGA_LOADING = 2,   /* taking DATA */
+	TB_FPGA_DONE = 3,      /* last load ended with CDONE high */
+	TB_FPGA_FAILED = 4,    /* last load ended with CDONE low */
+	TB_FPGA_HELD = 5,      /* held in reset by FPGA_RESET 0 */
 };
 
 /* The watchdog's RUN-stop frame uses this seq; the bridge swallows the

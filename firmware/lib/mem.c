@@ -11,7 +11,8 @@ void *memcpy(void *dst, const void *src, size_t n)
 
 	if ((((uintptr_t)d | (uintptr_t)s) & 3u) == 0) {
 		for (; n >= 4; n -= 4, d += 4, s += 4)
-			*(uint32_t *)(void *)d = *(const uint32_t *)(const void *)s;
+			*(uint32_t *)(void *)d =
+			        *(const uint32_t *)(const void *)s;
 	}
 	while (n--)
 		*d++ = *s++;

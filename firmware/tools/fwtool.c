@@ -44,7 +44,7 @@ static int write_file(const char *path, const uint8_t *p, size_t n)
 static int usage(void)
 {
 	fprintf(stderr, "usage: fwtool boot2 CODE.bin OUT.bin\n"
-			"       fwtool uf2 IMAGE.bin OUT.uf2\n");
+	                "       fwtool uf2 IMAGE.bin OUT.uf2\n");
 	return 2;
 }
 
@@ -66,7 +66,7 @@ int main(int argc, char **argv)
 
 		if (boot2_seal(in, (size_t)n, sealed) < 0) {
 			fprintf(stderr, "fwtool: boot2 is %ld bytes, max %u\n",
-				n, BOOT2_SIZE - 4);
+			        n, BOOT2_SIZE - 4);
 			goto out;
 		}
 		if (write_file(argv[3], sealed, sizeof(sealed)) < 0)
@@ -80,9 +80,10 @@ int main(int argc, char **argv)
 		if (!out)
 			goto out;
 		m = uf2_encode(in, (size_t)n, RP2040_FLASH_BASE,
-			       UF2_FAMILY_RP2040, out, cap);
+		               UF2_FAMILY_RP2040, out, cap);
 		if (m < 0) {
-			fprintf(stderr, "fwtool: %s\n", tandem_strerror((int)m));
+			fprintf(stderr, "fwtool: %s\n",
+			        tandem_strerror((int)m));
 			goto out;
 		}
 		if (write_file(argv[3], out, (size_t)m) < 0)

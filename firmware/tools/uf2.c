@@ -19,7 +19,7 @@ size_t uf2_block_count(size_t n)
 }
 
 long uf2_encode(const uint8_t *bin, size_t n, uint32_t base, uint32_t family,
-		uint8_t *out, size_t cap)
+                uint8_t *out, size_t cap)
 {
 	size_t blocks = uf2_block_count(n);
 
@@ -54,7 +54,7 @@ uint32_t boot2_crc32(const uint8_t *p, size_t n)
 		crc ^= (uint32_t)p[i] << 24;
 		for (int b = 0; b < 8; b++)
 			crc = (crc & 0x80000000u) ? (crc << 1) ^ 0x04c11db7u
-						  : crc << 1;
+			                          : crc << 1;
 	}
 	return crc;
 }

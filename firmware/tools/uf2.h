@@ -22,12 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define UF2_BLOCK 512u
-#define UF2_PAYLOAD 256u
-#define UF2_MAGIC0 0x0A324655u
-#define UF2_MAGIC1 0x9E5D5157u
-#define UF2_MAGIC_END 0x0AB16F30u
-#define UF2_FLAG_FAMILY 0x00002000u
+#define UF2_BLOCK         512u
+#define UF2_PAYLOAD       256u
+#define UF2_MAGIC0        0x0A324655u
+#define UF2_MAGIC1        0x9E5D5157u
+#define UF2_MAGIC_END     0x0AB16F30u
+#define UF2_FLAG_FAMILY   0x00002000u
 #define UF2_FAMILY_RP2040 0xE48BFF56u
 #define RP2040_FLASH_BASE 0x10000000u
 
@@ -39,7 +39,7 @@ size_t uf2_block_count(size_t n);
  * into out (uf2_block_count(n) * 512 bytes; the last payload is padded
  * with zeros). Returns the bytes written or TANDEM_ERR_INVAL. */
 long uf2_encode(const uint8_t *bin, size_t n, uint32_t base, uint32_t family,
-		uint8_t *out, size_t cap);
+                uint8_t *out, size_t cap);
 
 /* CRC-32 the RP2040 bootrom checks over boot2: polynomial 0x04C11DB7,
  * init 0xFFFFFFFF, no reflection, no final xor. */

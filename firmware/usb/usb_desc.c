@@ -10,74 +10,74 @@
 #define HI(x) ((uint8_t)(((x) >> 8) & 0xffu))
 
 static const uint8_t desc_device[18] = {
-	18,            /* bLength */
-	USB_DT_DEVICE, /* bDescriptorType */
-	0x00,          /* bcdUSB 2.00 */
-	0x02,
-	0x00, /* bDeviceClass: per interface */
-	0x00, /* bDeviceSubClass */
-	0x00, /* bDeviceProtocol */
-	64,   /* bMaxPacketSize0 */
-	LO(TANDEM_USB_VID),
-	HI(TANDEM_USB_VID),
-	LO(TANDEM_USB_PID),
-	HI(TANDEM_USB_PID),
-	LO(TANDEM_USB_BCD_DEVICE),
-	HI(TANDEM_USB_BCD_DEVICE),
-	TANDEM_STR_MANUFACTURER,
-	TANDEM_STR_PRODUCT,
-	TANDEM_STR_SERIAL,
-	1, /* bNumConfigurations */
+        18,            /* bLength */
+        USB_DT_DEVICE, /* bDescriptorType */
+        0x00,          /* bcdUSB 2.00 */
+        0x02,
+        0x00, /* bDeviceClass: per interface */
+        0x00, /* bDeviceSubClass */
+        0x00, /* bDeviceProtocol */
+        64,   /* bMaxPacketSize0 */
+        LO(TANDEM_USB_VID),
+        HI(TANDEM_USB_VID),
+        LO(TANDEM_USB_PID),
+        HI(TANDEM_USB_PID),
+        LO(TANDEM_USB_BCD_DEVICE),
+        HI(TANDEM_USB_BCD_DEVICE),
+        TANDEM_STR_MANUFACTURER,
+        TANDEM_STR_PRODUCT,
+        TANDEM_STR_SERIAL,
+        1, /* bNumConfigurations */
 };
 
 #define CONFIG_TOTAL (9 + 9 + 7 + 7)
 
 static const uint8_t desc_config[CONFIG_TOTAL] = {
-	/* configuration */
-	9,
-	USB_DT_CONFIG,
-	LO(CONFIG_TOTAL),
-	HI(CONFIG_TOTAL),
-	1,    /* bNumInterfaces */
-	1,    /* bConfigurationValue */
-	0,    /* iConfiguration */
-	0x80, /* bmAttributes: bus powered */
-	TANDEM_USB_MAX_POWER_MA / 2,
-	/* interface 0: vendor specific, two bulk endpoints */
-	9,
-	USB_DT_INTERFACE,
-	TANDEM_USB_IFACE,
-	0,    /* bAlternateSetting */
-	2,    /* bNumEndpoints */
-	0xff, /* bInterfaceClass: vendor specific */
-	0x00, /* bInterfaceSubClass */
-	0x00, /* bInterfaceProtocol */
-	TANDEM_STR_INTERFACE,
-	/* bulk OUT */
-	7,
-	USB_DT_ENDPOINT,
-	TANDEM_EP_OUT,
-	USB_EP_BULK,
-	LO(TANDEM_EP_SIZE),
-	HI(TANDEM_EP_SIZE),
-	0,
-	/* bulk IN */
-	7,
-	USB_DT_ENDPOINT,
-	TANDEM_EP_IN,
-	USB_EP_BULK,
-	LO(TANDEM_EP_SIZE),
-	HI(TANDEM_EP_SIZE),
-	0,
+        /* configuration */
+        9,
+        USB_DT_CONFIG,
+        LO(CONFIG_TOTAL),
+        HI(CONFIG_TOTAL),
+        1,    /* bNumInterfaces */
+        1,    /* bConfigurationValue */
+        0,    /* iConfiguration */
+        0x80, /* bmAttributes: bus powered */
+        TANDEM_USB_MAX_POWER_MA / 2,
+        /* interface 0: vendor specific, two bulk endpoints */
+        9,
+        USB_DT_INTERFACE,
+        TANDEM_USB_IFACE,
+        0,    /* bAlternateSetting */
+        2,    /* bNumEndpoints */
+        0xff, /* bInterfaceClass: vendor specific */
+        0x00, /* bInterfaceSubClass */
+        0x00, /* bInterfaceProtocol */
+        TANDEM_STR_INTERFACE,
+        /* bulk OUT */
+        7,
+        USB_DT_ENDPOINT,
+        TANDEM_EP_OUT,
+        USB_EP_BULK,
+        LO(TANDEM_EP_SIZE),
+        HI(TANDEM_EP_SIZE),
+        0,
+        /* bulk IN */
+        7,
+        USB_DT_ENDPOINT,
+        TANDEM_EP_IN,
+        USB_EP_BULK,
+        LO(TANDEM_EP_SIZE),
+        HI(TANDEM_EP_SIZE),
+        0,
 };
 
 static const uint8_t desc_lang[4] = {4, USB_DT_STRING, 0x09, 0x04};
 
 static const char *const desc_strings[] = {
-	[TANDEM_STR_MANUFACTURER] = "Tandem",
-	[TANDEM_STR_PRODUCT] = "Tandem USB bridge",
-	[TANDEM_STR_SERIAL] = NULL, /* from the unique id */
-	[TANDEM_STR_INTERFACE] = "Tandem frames",
+        [TANDEM_STR_MANUFACTURER] = "Tandem",
+        [TANDEM_STR_PRODUCT] = "Tandem USB bridge",
+        [TANDEM_STR_SERIAL] = NULL, /* from the unique id */
+        [TANDEM_STR_INTERFACE] = "Tandem frames",
 };
 
 static char desc_serial[17] = "0000000000000000";
@@ -116,7 +116,7 @@ static int string_desc(uint8_t index, const uint8_t **p)
 	s = index == TANDEM_STR_SERIAL ? desc_serial : desc_strings[index];
 	if (!s)
 		return TANDEM_ERR_NOT_FOUND;
-	while (s[n] && n < (sizeof(desc_str_buf) - 2) / 2) {
+	while (n < (sizeof(desc_str_buf) - 2) / 2 && s[n]) {
 		desc_str_buf[2 + 2 * n] = (uint8_t)s[n];
 		desc_str_buf[3 + 2 * n] = 0;
 		n++;
@@ -128,7 +128,7 @@ static int string_desc(uint8_t index, const uint8_t **p)
 }
 
 int usb_desc_get(uint8_t type, uint8_t index, uint16_t langid,
-		 const uint8_t **p)
+                 const uint8_t **p)
 {
 	(void)langid; /* one language only */
 	switch (type) {

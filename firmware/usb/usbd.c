@@ -24,7 +24,7 @@ struct xfer {
 	uint16_t mps;
 	uint16_t armed; /* size of the packet in flight */
 	uint8_t busy;
-	uint8_t zlp;    /* IN: end a full-size last packet with a ZLP */
+	uint8_t zlp; /* IN: end a full-size last packet with a ZLP */
 	uint8_t halted;
 	uint8_t open;
 };
@@ -171,8 +171,8 @@ static int std_device(const struct usb_setup *s)
 		if (!(s->bmRequestType & USB_DIR_IN) || !usbd_cls->descriptor)
 			return USBD_STALL;
 		n = usbd_cls->descriptor((uint8_t)(s->wValue >> 8),
-					 (uint8_t)(s->wValue & 0xff), s->wIndex,
-					 &p);
+		                         (uint8_t)(s->wValue & 0xff), s->wIndex,
+		                         &p);
 		if (n < 0)
 			return USBD_STALL;
 		ctrl_reply(p, (uint16_t)n);
@@ -226,9 +226,8 @@ static int std_interface(const struct usb_setup *s)
 		for (unsigned n = 1; n < USBD_MAX_EP; n++)
 			for (unsigned d = 0; d < 2; d++)
 				if (usbd_xf[d][n].open)
-					dcd_ep_clear_stall((uint8_t)(n |
-								     (d ? 0x80u
-									: 0)));
+					dcd_ep_clear_stall(
+					        (uint8_t)(n | (d ? 0x80u : 0)));
 		ctrl_status_in();
 		return USBD_OK;
 	default:
@@ -374,9 +373,9 @@ static void ctrl_done(uint8_t ep, uint16_t len)
 		if (ep != 0x00)
 			break;
 		rc = usbd_cls->control_out
-			     ? usbd_cls->control_out(&usbd_setup,
-						     usbd_xf[0][0].buf, len)
-			     : USBD_STALL;
+		             ? usbd_cls->control_out(&usbd_setup,
+		                                     usbd_xf[0][0].buf, len)
+		             : USBD_STALL;
 		if (rc == USBD_DEFER)
 			usbd_stage = CTRL_DEFERRED;
 		else if (rc == USBD_OK)
@@ -408,8 +407,7 @@ int usbd_xfer(uint8_t ep, uint8_t *buf, uint16_t len, int zlp)
 {
 	struct xfer *x = xf_of(ep);
 
-	if (!x || !USB_EP_NUM(ep) || !x->open || !usbd_config ||
-	    (len && !buf))
+	if (!x || !USB_EP_NUM(ep) || !x->open || !usbd_config || (len && !buf))
 		return TANDEM_ERR_INVAL;
 	if (x->busy)
 		return TANDEM_ERR_IO;

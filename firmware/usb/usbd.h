@@ -18,10 +18,10 @@
 #include "usb_std.h"
 
 #define USBD_EP0_SIZE 64u
-#define USBD_MAX_EP 4u /* endpoint numbers 0..3 */
+#define USBD_MAX_EP   4u /* endpoint numbers 0..3 */
 
 /* Results of usbd_class.control / .control_out. */
-#define USBD_OK 0     /* answer now (data stage if any, then status) */
+#define USBD_OK    0  /* answer now (data stage if any, then status) */
 #define USBD_DEFER 1  /* status stage later, via usbd_control_complete */
 #define USBD_STALL -1 /* request error: stall EP0 */
 
@@ -39,7 +39,7 @@ struct usbd_class {
 	/* Descriptor lookup for GET_DESCRIPTOR: sets *p and returns the
 	 * length, or returns a negative code for "no such descriptor". */
 	int (*descriptor)(uint8_t type, uint8_t index, uint16_t langid,
-			  const uint8_t **p);
+	                  const uint8_t **p);
 	/* Bus reset or configuration 0: all transfers were cancelled. */
 	void (*reset)(void);
 	/* SET_CONFIGURATION with a non-zero value: open endpoints here. */
@@ -50,7 +50,7 @@ struct usbd_class {
 	/* The data stage of a host-to-device request arrived (len bytes in
 	 * the buffer .control gave). USBD_OK / _DEFER / _STALL. */
 	int (*control_out)(const struct usb_setup *s, const uint8_t *data,
-			   uint16_t len);
+	                   uint16_t len);
 	/* A transfer on a non-zero endpoint finished: len bytes moved. */
 	void (*xfer_done)(uint8_t ep, uint16_t len);
 	/* Any SETUP packet was seen (host activity, for watchdogs). */

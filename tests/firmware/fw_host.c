@@ -42,22 +42,22 @@ static int out_packet(uint8_t ep, const uint8_t *data, uint16_t len)
 }
 
 int fw_control(uint8_t bm, uint8_t req, uint16_t value, uint16_t index,
-	       uint16_t length, uint8_t *data)
+               uint16_t length, uint8_t *data)
 {
 	uint8_t pkt[8] = {bm,
-			  req,
-			  (uint8_t)value,
-			  (uint8_t)(value >> 8),
-			  (uint8_t)index,
-			  (uint8_t)(index >> 8),
-			  (uint8_t)length,
-			  (uint8_t)(length >> 8)};
+	                  req,
+	                  (uint8_t)value,
+	                  (uint8_t)(value >> 8),
+	                  (uint8_t)index,
+	                  (uint8_t)(index >> 8),
+	                  (uint8_t)length,
+	                  (uint8_t)(length >> 8)};
 	int got = 0, r;
 
 	fake_usb_setup(pkt);
 	if (bm & 0x80) {
 		while (got < length) {
-			r = in_packet(0x80, data + got, 64);
+			r = in_packet(0x80, data ? data + got : NULL, 64);
 			if (r < 0)
 				return r;
 			got += r;
@@ -70,7 +70,7 @@ int fw_control(uint8_t bm, uint8_t req, uint16_t value, uint16_t index,
 	while (got < length) {
 		uint16_t n = (uint16_t)(length - got < 64 ? length - got : 64);
 
-		r = out_packet(0x00, data + got, n);
+		r = out_packet(0x00, data ? data + got : NULL, n);
 		if (r < 0)
 			return r;
 		got += n;

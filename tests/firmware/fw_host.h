@@ -15,7 +15,7 @@ extern void (*fw_host_pump)(void);
  * status stage. Returns the data bytes moved, FAKE_STALL if the device
  * stalled any stage, or FAKE_NAK if it never answered. */
 int fw_control(uint8_t bm, uint8_t req, uint16_t value, uint16_t index,
-	       uint16_t length, uint8_t *data);
+               uint16_t length, uint8_t *data);
 /* Bulk OUT of len bytes in 64-byte packets (plus a ZLP if zlp and len is
  * a multiple of 64); returns len, FAKE_NAK (device stopped taking data)
  * or FAKE_STALL. */

@@ -116,7 +116,7 @@ static size_t share_frame(size_t h, uint8_t seq, uint8_t *out, size_t cap)
 }
 
 static size_t simple_frame(uint8_t type, uint8_t seq, const uint8_t *p,
-			   size_t len, uint8_t *out, size_t cap)
+                           size_t len, uint8_t *out, size_t cap)
 {
 	int n = proto_frame_encode(type, seq, p, len, out, cap);
 
@@ -128,9 +128,9 @@ static uint32_t get_counter(enum tb_counter c)
 {
 	uint8_t d[4 * TB_CNT_COUNT];
 
-	assert_int_equal(fw_control(0xc0, TB_REQ_GET_COUNTERS, 0, 0,
-				    sizeof(d), d),
-			 (int)sizeof(d));
+	assert_int_equal(
+	        fw_control(0xc0, TB_REQ_GET_COUNTERS, 0, 0, sizeof(d), d),
+	        (int)sizeof(d));
 	return (uint32_t)d[4 * c] | ((uint32_t)d[4 * c + 1] << 8) |
 	       ((uint32_t)d[4 * c + 2] << 16) | ((uint32_t)d[4 * c + 3] << 24);
 }
@@ -146,11 +146,11 @@ static void test_h2f_frames_byte_for_byte(void **state)
 	(void)state;
 	for (size_t h = 0; h < 8; h++)
 		len += job_frame(h, (uint8_t)h, stream + len,
-				 sizeof(stream) - len);
+		                 sizeof(stream) - len);
 	len += simple_frame(PROTO_RUN, 8, &run, 1, stream + len,
-			    sizeof(stream) - len);
+	                    sizeof(stream) - len);
 	len += simple_frame(PROTO_STATUS_GET, 9, NULL, 0, stream + len,
-			    sizeof(stream) - len);
+	                    sizeof(stream) - len);
 	/* One stream: frames straddle the 64-byte packets. */
 	assert_int_equal(fw_bulk_out(0x01, stream, len, 0), (int)len);
 	pump_n(10);
@@ -198,7 +198,7 @@ static void test_h2f_flow_control(void **state)
 	(void)state;
 	for (size_t i = 0; len + 100 < sizeof(stream); i++)
 		len += job_frame(i % n_hdrs, (uint8_t)i, stream + len,
-				 sizeof(stream) - len);
+		                 sizeof(stream) - len);
 	/* The UART takes nothing: the bridge must stop taking packets
 	 * (NAK) instead of dropping frames. */
 	fake_uart_tx_room = 0;
@@ -221,7 +221,7 @@ static void test_h2f_flow_control(void **state)
 	/* A slow UART: 7 bytes per call. Everything arrives, in order. */
 	fake_uart_tx_room = 7;
 	assert_int_equal(fw_bulk_out(0x01, stream + sent, len - sent, 0),
-			 (int)(len - sent));
+	                 (int)(len - sent));
 	for (int i = 0; i < 10000 && fake_uart_tx_len < len; i++)
 		pump();
 	assert_int_equal(fake_uart_tx_len, len);
@@ -242,7 +242,7 @@ static void test_f2h_one_frame_per_transfer(void **state)
 	memset(st, 0, sizeof(st));
 	memcpy(st, hdrs[1] + 76, 4); /* a real nonce as a counter value */
 	n[1] = simple_frame(PROTO_STATUS, 7, st, sizeof(st), f[1],
-			    sizeof(f[1]));
+	                    sizeof(f[1]));
 	n[2] = share_frame(5, 1, f[2], sizeof(f[2]));
 	/* Split across reads and with junk in front. */
 	fake_uart_feed((const uint8_t *)"\x00\xff\xa5", 3);
@@ -269,8 +269,8 @@ static void test_f2h_zlp_after_full_packet(void **state)
 	/* A 64-byte frame: the transfer is one full packet and a ZLP. */
 	memcpy(payload, hdrs[2], sizeof(payload));
 	assert_int_equal(simple_frame(PROTO_INFO, 1, payload, sizeof(payload),
-				      f, sizeof(f)),
-			 64);
+	                              f, sizeof(f)),
+	                 64);
 	fake_uart_feed(f, 64);
 	pump_n(3);
 	assert_int_equal(fake_usb_in(0x81, got, 64), 64);
@@ -327,7 +327,7 @@ static void test_f2h_bad_frames_and_uart_errors(void **state)
 	assert_int_equal(get_counter(TB_CNT_UART_LOST), 2);
 	assert_int_equal(get_counter(TB_CNT_UART_ERRORS), 3);
 	assert_int_equal(fw_control(0x40, TB_REQ_CLEAR_COUNTERS, 0, 0, 0, NULL),
-			 0);
+	                 0);
 	assert_int_equal(get_counter(TB_CNT_F2H_FRAMES), 0);
 	assert_int_equal(get_counter(TB_CNT_UART_ERRORS), 0);
 	assert_int_equal(bridge_counter(TB_CNT_F2H_BAD), 0);
@@ -345,7 +345,7 @@ static void test_info_and_uart(void **state)
 	assert_int_equal(d[TB_INFO_PROTO], TANDEM_PROTO_VERSION);
 	assert_int_equal(d[2] | (d[3] << 8), TANDEM_MAX_FRAME);
 	assert_int_equal(d[4] | (d[5] << 8) | (d[6] << 16) | (d[7] << 24),
-			 3000000);
+	                 3000000);
 	assert_int_equal(fake_uart_baud, 3000000);
 	assert_int_equal(d[TB_INFO_COUNTERS], TB_CNT_COUNT);
 	assert_int_equal(d[10] | (d[11] << 8), TB_WATCHDOG_DEFAULT_10MS);
@@ -353,7 +353,7 @@ static void test_info_and_uart(void **state)
 	/* Interface recipient works the same; another interface stalls. */
 	assert_int_equal(fw_control(0xc1, TB_REQ_GET_INFO, 0, 0, 16, d), 16);
 	assert_int_equal(fw_control(0xc1, TB_REQ_GET_INFO, 0, 1, 16, d),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	/* 115200 baud with RTS/CTS. */
 	assert_int_equal(fw_control(0x40, TB_REQ_SET_UART, 0, 0, 8, cfg), 0);
 	assert_int_equal(fake_uart_baud, 115200);
@@ -363,9 +363,9 @@ static void test_info_and_uart(void **state)
 	assert_int_equal(d[TB_INFO_UART_FLAGS], TB_UART_FLOW);
 	cfg[4] = 0x02; /* unknown flag */
 	assert_int_equal(fw_control(0x40, TB_REQ_SET_UART, 0, 0, 8, cfg),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	assert_int_equal(fw_control(0x40, TB_REQ_SET_UART, 0, 0, 4, cfg),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	assert_int_equal(fake_uart_baud, 115200);
 }
 
@@ -377,8 +377,8 @@ static int uart_has_run_stop(size_t from)
 	size_t used;
 	uint8_t run = 0xaa;
 
-	if (proto_frame_decode(fake_uart_tx + from, fake_uart_tx_len - from,
-			       &f, &used) != 0)
+	if (proto_frame_decode(fake_uart_tx + from, fake_uart_tx_len - from, &f,
+	                       &used) != 0)
 		return 0;
 	return f.type == PROTO_RUN && f.seq == TB_WATCHDOG_SEQ &&
 	       proto_run_unpack(f.payload, f.len, &run) == 0 && run == 0 &&
@@ -394,7 +394,7 @@ static void test_watchdog_stops_fpga(void **state)
 	(void)state;
 	/* 1 s timeout; silent host before any frame: nothing happens. */
 	assert_int_equal(fw_control(0x40, TB_REQ_SET_WATCHDOG, 100, 0, 0, NULL),
-			 0);
+	                 0);
 	fake_time_add(5000000);
 	pump_n(3);
 	assert_int_equal(fake_uart_tx_len, 0);
@@ -443,15 +443,15 @@ static void test_watchdog_off_and_bus_reset(void **state)
 
 	(void)state;
 	assert_int_equal(fw_control(0x40, TB_REQ_SET_WATCHDOG, 0, 0, 0, NULL),
-			 0);
+	                 0);
 	n = simple_frame(PROTO_RUN, 3, &run, 1, frame, sizeof(frame));
 	assert_int_equal(fw_bulk_out(0x01, frame, n, 0), (int)n);
 	fake_time_add(100000000);
 	pump_n(3);
 	assert_int_equal(fake_uart_tx_len, n);
 	/* Watchdog on again: a bus reset ends the host's session at once. */
-	assert_int_equal(fw_control(0x40, TB_REQ_SET_WATCHDOG, 1000, 0, 0, NULL),
-			 0);
+	assert_int_equal(
+	        fw_control(0x40, TB_REQ_SET_WATCHDOG, 1000, 0, 0, NULL), 0);
 	assert_int_equal(fw_bulk_out(0x01, frame, n, 0), (int)n);
 	pump_n(3);
 	assert_int_equal(fake_uart_tx_len, 2 * n);
@@ -476,9 +476,9 @@ static void pattern(uint8_t *p, size_t n)
 
 static void fpga_status(uint8_t d[TB_FSTAT_LEN])
 {
-	assert_int_equal(fw_control(0xc0, TB_REQ_FPGA_STATUS, 0, 0,
-				    TB_FSTAT_LEN, d),
-			 TB_FSTAT_LEN);
+	assert_int_equal(
+	        fw_control(0xc0, TB_REQ_FPGA_STATUS, 0, 0, TB_FSTAT_LEN, d),
+	        TB_FSTAT_LEN);
 }
 
 static void test_fpga_load(void **state)
@@ -500,12 +500,12 @@ static void test_fpga_load(void **state)
 	assert_int_equal(d[TB_FSTAT_STATE], TB_FPGA_LOADING);
 	for (size_t off = 0; off < sizeof(bits); off += TB_FPGA_CHUNK_MAX) {
 		size_t n = sizeof(bits) - off < TB_FPGA_CHUNK_MAX
-				   ? sizeof(bits) - off
-				   : TB_FPGA_CHUNK_MAX;
+		                   ? sizeof(bits) - off
+		                   : TB_FPGA_CHUNK_MAX;
 
 		assert_int_equal(fw_control(0x40, TB_REQ_FPGA_DATA, 0, 0,
-					    (uint16_t)n, bits + off),
-				 0);
+		                            (uint16_t)n, bits + off),
+		                 0);
 		/* Acknowledged only once clocked into the FPGA. */
 		assert_int_equal(fake_fpga.data_len, off + n);
 	}
@@ -532,11 +532,11 @@ static void test_fpga_cdone_stays_low(void **state)
 	pattern(bits, sizeof(bits));
 	fake_fpga.will_done = 0;
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_BEGIN, 0, 0, 0, NULL), 0);
-	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_DATA, 0, 0, sizeof(bits),
-				    bits),
-			 0);
+	assert_int_equal(
+	        fw_control(0x40, TB_REQ_FPGA_DATA, 0, 0, sizeof(bits), bits),
+	        0);
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_END, 0, 0, 0, NULL),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	fpga_status(d);
 	assert_int_equal(d[TB_FSTAT_STATE], TB_FPGA_FAILED);
 	assert_int_equal(d[TB_FSTAT_CDONE], 0);
@@ -554,48 +554,47 @@ static void test_fpga_sequence_errors(void **state)
 
 	(void)state;
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_DATA, 0, 0, 16, bits),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_END, 0, 0, 0, NULL),
-			 FAKE_STALL);
-	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_RESET, 0, 0, 0, NULL),
-			 0);
+	                 FAKE_STALL);
+	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_RESET, 0, 0, 0, NULL), 0);
 	assert_false(fake_fpga.creset);
 	fpga_status(d);
 	assert_int_equal(d[TB_FSTAT_STATE], TB_FPGA_HELD);
-	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_RESET, 1, 0, 0, NULL),
-			 0);
+	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_RESET, 1, 0, 0, NULL), 0);
 	assert_true(fake_fpga.creset);
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_RESET, 2, 0, 0, NULL),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 	/* Too long a chunk. */
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_BEGIN, 0, 0, 0, NULL), 0);
 	assert_int_equal(fw_control(0x40, TB_REQ_FPGA_DATA, 0, 0,
-				    TB_FPGA_CHUNK_MAX + 1, bits),
-			 FAKE_STALL);
+	                            TB_FPGA_CHUNK_MAX + 1, bits),
+	                 FAKE_STALL);
 	assert_int_equal(fake_fpga.data_len, 0);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_h2f_frames_byte_for_byte, setup_fn),
-		cmocka_unit_test_setup(test_h2f_bad_frames_dropped, setup_fn),
-		cmocka_unit_test_setup(test_h2f_flow_control, setup_fn),
-		cmocka_unit_test_setup(test_f2h_one_frame_per_transfer,
-				       setup_fn),
-		cmocka_unit_test_setup(test_f2h_zlp_after_full_packet, setup_fn),
-		cmocka_unit_test_setup(test_f2h_host_not_reading, setup_fn),
-		cmocka_unit_test_setup(test_f2h_bad_frames_and_uart_errors,
-				       setup_fn),
-		cmocka_unit_test_setup(test_info_and_uart, setup_fn),
-		cmocka_unit_test_setup(test_watchdog_stops_fpga, setup_fn),
-		cmocka_unit_test_setup(test_watchdog_off_and_bus_reset,
-				       setup_fn),
-		cmocka_unit_test_setup(test_fpga_load, setup_fn),
-		cmocka_unit_test_setup(test_fpga_cdone_stays_low, setup_fn),
-		cmocka_unit_test_setup(test_fpga_sequence_errors, setup_fn),
+	        cmocka_unit_test_setup(test_h2f_frames_byte_for_byte, setup_fn),
+	        cmocka_unit_test_setup(test_h2f_bad_frames_dropped, setup_fn),
+	        cmocka_unit_test_setup(test_h2f_flow_control, setup_fn),
+	        cmocka_unit_test_setup(test_f2h_one_frame_per_transfer,
+	                               setup_fn),
+	        cmocka_unit_test_setup(test_f2h_zlp_after_full_packet,
+	                               setup_fn),
+	        cmocka_unit_test_setup(test_f2h_host_not_reading, setup_fn),
+	        cmocka_unit_test_setup(test_f2h_bad_frames_and_uart_errors,
+	                               setup_fn),
+	        cmocka_unit_test_setup(test_info_and_uart, setup_fn),
+	        cmocka_unit_test_setup(test_watchdog_stops_fpga, setup_fn),
+	        cmocka_unit_test_setup(test_watchdog_off_and_bus_reset,
+	                               setup_fn),
+	        cmocka_unit_test_setup(test_fpga_load, setup_fn),
+	        cmocka_unit_test_setup(test_fpga_cdone_stays_low, setup_fn),
+	        cmocka_unit_test_setup(test_fpga_sequence_errors, setup_fn),
 	};
 
 	return cmocka_run_group_tests_name("firmware_bridge", tests,
-					   group_setup, NULL);
+	                                   group_setup, NULL);
 }

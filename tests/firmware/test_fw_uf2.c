@@ -22,7 +22,7 @@ static uint32_t rd32(const uint8_t *p)
 
 /* Every rule of the format, for one file of blocks carrying image. */
 static void check_uf2(const uint8_t *u, size_t ulen, const uint8_t *image,
-		      size_t n, uint32_t base)
+                      size_t n, uint32_t base)
 {
 	size_t blocks = (n + 255) / 256;
 
@@ -57,7 +57,7 @@ static void test_uf2_blocks(void **state)
 		img[i] = (uint8_t)(i * 31 + 7);
 	assert_int_equal(uf2_block_count(sizeof(img)), 4);
 	n = uf2_encode(img, sizeof(img), 0x10000000, 0xE48BFF56, out,
-		       sizeof(out));
+	               sizeof(out));
 	assert_int_equal(n, 4 * 512);
 	check_uf2(out, (size_t)n, img, sizeof(img), 0x10000000);
 	/* Exactly one block. */
@@ -71,14 +71,13 @@ static void test_uf2_errors(void **state)
 	uint8_t img[300] = {0}, out[1024];
 
 	(void)state;
-	assert_int_equal(uf2_encode(img, 300, 0x10000080, 0xE48BFF56, out,
-				    sizeof(out)),
-			 TANDEM_ERR_INVAL);
-	assert_int_equal(uf2_encode(img, 300, 0x10000000, 0xE48BFF56, out,
-				    1023),
-			 TANDEM_ERR_INVAL);
-	assert_int_equal(uf2_encode(img, 0, 0x10000000, 0xE48BFF56, out, 0),
-			 0);
+	assert_int_equal(
+	        uf2_encode(img, 300, 0x10000080, 0xE48BFF56, out, sizeof(out)),
+	        TANDEM_ERR_INVAL);
+	assert_int_equal(
+	        uf2_encode(img, 300, 0x10000000, 0xE48BFF56, out, 1023),
+	        TANDEM_ERR_INVAL);
+	assert_int_equal(uf2_encode(img, 0, 0x10000000, 0xE48BFF56, out, 0), 0);
 }
 
 static void test_boot2_crc(void **state)
@@ -89,7 +88,7 @@ static void test_boot2_crc(void **state)
 	/* The catalogue check value of CRC-32/MPEG-2 (the bootrom's
 	 * parameters) over "123456789". */
 	assert_int_equal(boot2_crc32((const uint8_t *)"123456789", 9),
-			 0x0376E6E7u);
+	                 0x0376E6E7u);
 	for (size_t i = 0; i < sizeof(code); i++)
 		code[i] = (uint8_t)(0xa0 + i);
 	assert_int_equal(boot2_seal(code, sizeof(code), sealed), 0);
@@ -98,7 +97,7 @@ static void test_boot2_crc(void **state)
 		assert_int_equal(sealed[i], 0);
 	assert_int_equal(rd32(sealed + 252), boot2_crc32(sealed, 252));
 	assert_int_equal(boot2_seal(big, sizeof(big), sealed),
-			 TANDEM_ERR_RANGE);
+	                 TANDEM_ERR_RANGE);
 }
 
 static uint8_t *slurp(const char *path, size_t *n)
@@ -127,6 +126,7 @@ static void test_firmware_image(void **state)
 		free(bin);
 		free(u);
 		skip(); /* make firmware not run */
+		return;
 	}
 	check_uf2(u, nu, bin, nb, 0x10000000);
 	/* boot2: 256 bytes whose last 4 are the CRC the bootrom checks. */
@@ -146,10 +146,10 @@ static void test_firmware_image(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_uf2_blocks),
-		cmocka_unit_test(test_uf2_errors),
-		cmocka_unit_test(test_boot2_crc),
-		cmocka_unit_test(test_firmware_image),
+	        cmocka_unit_test(test_uf2_blocks),
+	        cmocka_unit_test(test_uf2_errors),
+	        cmocka_unit_test(test_boot2_crc),
+	        cmocka_unit_test(test_firmware_image),
 	};
 
 	return cmocka_run_group_tests_name("firmware_uf2", tests, NULL, NULL);

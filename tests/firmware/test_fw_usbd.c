@@ -49,7 +49,7 @@ static int t_control(const struct usb_setup *s, struct usbd_reply *r)
 }
 
 static int t_control_out(const struct usb_setup *s, const uint8_t *data,
-			 uint16_t len)
+                         uint16_t len)
 {
 	(void)s;
 	assert_ptr_equal(data, out_buf);
@@ -84,13 +84,13 @@ static void t_xfer_done(uint8_t ep, uint16_t len)
 }
 
 static const struct usbd_class test_class = {
-	.descriptor = usb_desc_get,
-	.reset = t_reset,
-	.configured = t_configured,
-	.control = t_control,
-	.control_out = t_control_out,
-	.xfer_done = t_xfer_done,
-	.activity = t_activity,
+        .descriptor = usb_desc_get,
+        .reset = t_reset,
+        .configured = t_configured,
+        .control = t_control,
+        .control_out = t_control_out,
+        .xfer_done = t_xfer_done,
+        .activity = t_activity,
 };
 
 static int setup_fn(void **state)
@@ -152,9 +152,9 @@ static void test_config_descriptor(void **state)
 	total = le16(d + 2);
 	assert_int_equal(total, 9 + 9 + 7 + 7);
 	assert_int_equal(fw_control(0x80, 6, 0x0200, 0, 255, d), total);
-	assert_int_equal(d[4], 1);        /* bNumInterfaces */
-	assert_int_equal(d[5], 1);        /* bConfigurationValue */
-	assert_true(d[7] & 0x80);         /* bmAttributes bit 7 set */
+	assert_int_equal(d[4], 1); /* bNumInterfaces */
+	assert_int_equal(d[5], 1); /* bConfigurationValue */
+	assert_true(d[7] & 0x80);  /* bmAttributes bit 7 set */
 	/* Walk it as a host parser does: every descriptor's bLength must
 	 * land exactly on the total. */
 	for (off = 0; off < total;) {
@@ -186,9 +186,9 @@ static void check_string_desc(uint8_t index, const char *want)
 	uint8_t d[255];
 	size_t n = strlen(want);
 
-	assert_int_equal(fw_control(0x80, 6, (uint16_t)(0x0300 | index),
-				    0x0409, 255, d),
-			 (int)(2 + 2 * n));
+	assert_int_equal(
+	        fw_control(0x80, 6, (uint16_t)(0x0300 | index), 0x0409, 255, d),
+	        (int)(2 + 2 * n));
 	assert_int_equal(d[0], 2 + 2 * n);
 	assert_int_equal(d[1], 3);
 	for (size_t i = 0; i < n; i++) {
@@ -216,7 +216,7 @@ static void test_string_descriptors(void **state)
 	check_string_desc(3, serial);
 	assert_string_equal(usb_desc_serial(), serial);
 	assert_int_equal(fw_control(0x80, 6, 0x0305, 0x0409, 255, d),
-			 FAKE_STALL);
+	                 FAKE_STALL);
 }
 
 static void test_stall_then_recover(void **state)
@@ -447,19 +447,19 @@ static void test_bus_reset(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_device_descriptor, setup_fn),
-		cmocka_unit_test_setup(test_config_descriptor, setup_fn),
-		cmocka_unit_test_setup(test_string_descriptors, setup_fn),
-		cmocka_unit_test_setup(test_stall_then_recover, setup_fn),
-		cmocka_unit_test_setup(test_set_address_after_status, setup_fn),
-		cmocka_unit_test_setup(test_configuration, setup_fn),
-		cmocka_unit_test_setup(test_control_in_packets, setup_fn),
-		cmocka_unit_test_setup(test_control_out_data, setup_fn),
-		cmocka_unit_test_setup(test_deferred_status, setup_fn),
-		cmocka_unit_test_setup(test_setup_aborts_transfer, setup_fn),
-		cmocka_unit_test_setup(test_bulk_transfers, setup_fn),
-		cmocka_unit_test_setup(test_endpoint_halt, setup_fn),
-		cmocka_unit_test_setup(test_bus_reset, setup_fn),
+	        cmocka_unit_test_setup(test_device_descriptor, setup_fn),
+	        cmocka_unit_test_setup(test_config_descriptor, setup_fn),
+	        cmocka_unit_test_setup(test_string_descriptors, setup_fn),
+	        cmocka_unit_test_setup(test_stall_then_recover, setup_fn),
+	        cmocka_unit_test_setup(test_set_address_after_status, setup_fn),
+	        cmocka_unit_test_setup(test_configuration, setup_fn),
+	        cmocka_unit_test_setup(test_control_in_packets, setup_fn),
+	        cmocka_unit_test_setup(test_control_out_data, setup_fn),
+	        cmocka_unit_test_setup(test_deferred_status, setup_fn),
+	        cmocka_unit_test_setup(test_setup_aborts_transfer, setup_fn),
+	        cmocka_unit_test_setup(test_bulk_transfers, setup_fn),
+	        cmocka_unit_test_setup(test_endpoint_halt, setup_fn),
+	        cmocka_unit_test_setup(test_bus_reset, setup_fn),
 	};
 
 	return cmocka_run_group_tests_name("firmware_usbd", tests, NULL, NULL);

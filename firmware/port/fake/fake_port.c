@@ -62,7 +62,8 @@ void fake_reset(void)
 	memset(fake_eps, 0, sizeof(fake_eps));
 }
 
-/* ---- port.h --------------------------------------------------------------- */
+/* ---- port.h ---------------------------------------------------------------
+ */
 
 void port_init(void)
 {
@@ -114,8 +115,7 @@ size_t fake_uart_feed(const uint8_t *p, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n && fake_rx_head - fake_rx_tail < sizeof(fake_rx);
-	     i++)
+	for (i = 0; i < n && fake_rx_head - fake_rx_tail < sizeof(fake_rx); i++)
 		fake_rx[fake_rx_head++ % sizeof(fake_rx)] = p[i];
 	return i;
 }
@@ -218,7 +218,8 @@ void port_wdt_feed(void)
 	fake_wdt_feeds++;
 }
 
-/* ---- dcd.h ---------------------------------------------------------------- */
+/* ---- dcd.h ----------------------------------------------------------------
+ */
 
 void dcd_init(void)
 {
@@ -241,7 +242,8 @@ int dcd_ep_open(uint8_t ep, uint8_t type, uint16_t mps)
 {
 	struct fake_ep *e = ep_of(ep);
 
-	if (!USB_EP_NUM(ep) || (type != USB_EP_BULK && type != USB_EP_INTERRUPT))
+	if (!USB_EP_NUM(ep) ||
+	    (type != USB_EP_BULK && type != USB_EP_INTERRUPT))
 		return TANDEM_ERR_RANGE;
 	memset(e, 0, sizeof(*e));
 	e->open = 1;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define FAKE_NAK (-1000)   /* endpoint not armed: the device NAKs */
+#define FAKE_NAK   (-1000) /* endpoint not armed: the device NAKs */
 #define FAKE_STALL (-1001) /* endpoint stalled */
 
 /* Resets every fake to power-up state (time 0, empty buffers). */
@@ -29,21 +29,21 @@ void fake_uart_lose(uint32_t lost, uint32_t line);
 
 /* ---- FPGA configuration pins ---- */
 struct fake_fpga {
-	int creset;     /* CRESET_B level */
-	int ss;         /* SPI_SS_B level */
-	int claimed;    /* SPI lines driven by the bridge */
-	int cdone;      /* CDONE level */
-	int will_done;  /* 1: CDONE rises once clocked with SS_B high after
-			 * a load; 0: it never rises */
-	int slave;      /* SS_B was low when CRESET_B rose */
+	int creset;    /* CRESET_B level */
+	int ss;        /* SPI_SS_B level */
+	int claimed;   /* SPI lines driven by the bridge */
+	int cdone;     /* CDONE level */
+	int will_done; /* 1: CDONE rises once clocked with SS_B high after
+	                * a load; 0: it never rises */
+	int slave;     /* SS_B was low when CRESET_B rose */
 	uint32_t t_creset_high;
 	uint32_t t_first_data; /* time of the first byte with SS_B low */
 	uint8_t data[131072];  /* bytes clocked with SS_B low, after reset */
 	size_t data_len;
-	size_t pre_clocks;     /* bytes clocked with SS_B high before data */
-	size_t post_clocks;    /* bytes clocked with SS_B high after data */
-	char log[256];         /* pin events in order: r/R CRESET_B low/high,
-				* s/S SS_B low/high, c/f claim/free */
+	size_t pre_clocks;  /* bytes clocked with SS_B high before data */
+	size_t post_clocks; /* bytes clocked with SS_B high after data */
+	char log[256];      /* pin events in order: r/R CRESET_B low/high,
+	                     * s/S SS_B low/high, c/f claim/free */
 	size_t log_len;
 };
 extern struct fake_fpga fake_fpga;

@@ -9,7 +9,7 @@
 #include "rp2040_port.h"
 #include "tandem_err.h"
 
-#define MHZ 1000000u
+#define MHZ            1000000u
 #define WDT_TIMEOUT_MS 500u
 
 /* Bounded poll: hardware that never becomes ready must not hang the
@@ -28,7 +28,7 @@ static void unreset(uint32_t bits)
 
 /* f_out = 12 MHz * fbdiv / (post1 * post2), VCO = 12 MHz * fbdiv. */
 static void pll_start(uint32_t base, uint32_t reset_bit, uint32_t fbdiv,
-		      uint32_t post1, uint32_t post2)
+                      uint32_t post1, uint32_t post2)
 {
 	REG_SET(RESETS_RESET) = reset_bit;
 	unreset(reset_bit);
@@ -68,17 +68,17 @@ static void clocks_init(void)
 	REG(CLK_SYS_DIV) = CLK_DIV_INT(1);
 	REG(CLK_SYS_CTRL) = CLK_SYS_AUX_PLL_SYS << CLK_AUXSRC_SHIFT;
 	REG(CLK_SYS_CTRL) =
-		(CLK_SYS_AUX_PLL_SYS << CLK_AUXSRC_SHIFT) | CLK_SYS_SRC_AUX;
+	        (CLK_SYS_AUX_PLL_SYS << CLK_AUXSRC_SHIFT) | CLK_SYS_SRC_AUX;
 	wait_set(CLK_SYS_SELECTED, 1u << CLK_SYS_SRC_AUX);
 
 	REG(CLK_USB_DIV) = CLK_DIV_INT(1);
 	REG(CLK_USB_CTRL) =
-		CLK_CTRL_ENABLE | (CLK_USB_AUX_PLL_USB << CLK_AUXSRC_SHIFT);
+	        CLK_CTRL_ENABLE | (CLK_USB_AUX_PLL_USB << CLK_AUXSRC_SHIFT);
 	REG(CLK_PERI_CTRL) =
-		CLK_CTRL_ENABLE | (CLK_PERI_AUX_PLL_USB << CLK_AUXSRC_SHIFT);
+	        CLK_CTRL_ENABLE | (CLK_PERI_AUX_PLL_USB << CLK_AUXSRC_SHIFT);
 	REG(CLK_GPOUT2_DIV) = CLK_DIV_INT(BOARD_ICE_CLK_DIV);
 	REG(CLK_GPOUT2_CTRL) =
-		CLK_CTRL_ENABLE | (CLK_GPOUT_AUX_CLK_USB << CLK_AUXSRC_SHIFT);
+	        CLK_CTRL_ENABLE | (CLK_GPOUT_AUX_CLK_USB << CLK_AUXSRC_SHIFT);
 
 	/* 1 us watchdog/timer tick from the 12 MHz clk_ref. */
 	REG(WATCHDOG_TICK) = WATCHDOG_TICK_ENABLE | (BOARD_XOSC_HZ / MHZ);
@@ -99,16 +99,15 @@ static void pins_init(void)
 	rp2040_pin_func(BOARD_ICE_CRESET, FUNC_SIO, PAD_IE | PAD_DRIVE_8MA);
 	rp2040_pin_func(BOARD_ICE_CDONE, FUNC_SIO, PAD_IE | PAD_SCHMITT);
 	port_fpga_spi_claim(0);
-	rp2040_pin_func(BOARD_ICE_CLK, FUNC_GPCK,
-			PAD_DRIVE_8MA | PAD_SLEWFAST);
+	rp2040_pin_func(BOARD_ICE_CLK, FUNC_GPCK, PAD_DRIVE_8MA | PAD_SLEWFAST);
 }
 
 void port_init(void)
 {
 	/* Everything this port drives starts from reset. */
 	REG_SET(RESETS_RESET) = RESET_IO_BANK0 | RESET_PADS_BANK0 |
-				RESET_UART0 | RESET_TIMER | RESET_USBCTRL |
-				RESET_SPI1;
+	                        RESET_UART0 | RESET_TIMER | RESET_USBCTRL |
+	                        RESET_SPI1;
 	clocks_init();
 	unreset(RESET_IO_BANK0 | RESET_PADS_BANK0 | RESET_TIMER);
 	pins_init();
@@ -165,10 +164,10 @@ void port_fpga_spi_claim(int on)
 		REG(SIO_GPIO_OUT_SET) = SPI_OUT_MASK;
 		REG(SIO_GPIO_OE_SET) = SPI_OUT_MASK;
 		rp2040_pin_func(BOARD_ICE_SI, FUNC_SIO,
-				PAD_DRIVE_8MA | PAD_SLEWFAST);
+		                PAD_DRIVE_8MA | PAD_SLEWFAST);
 		rp2040_pin_func(BOARD_ICE_SSN, FUNC_SIO, PAD_DRIVE_8MA);
 		rp2040_pin_func(BOARD_ICE_SCK, FUNC_SIO,
-				PAD_DRIVE_8MA | PAD_SLEWFAST);
+		                PAD_DRIVE_8MA | PAD_SLEWFAST);
 	} else {
 		/* High-impedance (SS_B pulled up) so the FPGA and its flash
 		 * own the lines. */
@@ -211,7 +210,8 @@ void port_fpga_spi_write(const uint8_t *p, size_t n)
 	}
 }
 
-/* ---- identity ------------------------------------------------------------- */
+/* ---- identity -------------------------------------------------------------
+ */
 
 int port_unique_id(uint8_t id[8])
 {

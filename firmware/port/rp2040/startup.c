@@ -44,14 +44,14 @@ typedef void (*vector_fn)(void);
 
 /* 16 Cortex-M0+ exceptions, then the RP2040's 26 interrupts (datasheet
  * 2.3.2); all unused ones fault. */
-__attribute__((section(".vectors"), used)) static const vector_fn
-	vectors[16 + 32] = {
-		[0] = (vector_fn)(uintptr_t)__stack_top,
-		[1] = reset_handler,
-		[2] = fault_handler,  /* NMI */
-		[3] = fault_handler,  /* HardFault */
-		[11] = fault_handler, /* SVCall */
-		[14] = fault_handler, /* PendSV */
-		[15] = fault_handler, /* SysTick */
-		[16 + UART0_IRQ] = uart0_handler,
+__attribute__((section(".vectors"),
+               used)) static const vector_fn vectors[16 + 32] = {
+        [0] = (vector_fn)(uintptr_t)__stack_top,
+        [1] = reset_handler,
+        [2] = fault_handler,  /* NMI */
+        [3] = fault_handler,  /* HardFault */
+        [11] = fault_handler, /* SVCall */
+        [14] = fault_handler, /* PendSV */
+        [15] = fault_handler, /* SysTick */
+        [16 + UART0_IRQ] = uart0_handler,
 };

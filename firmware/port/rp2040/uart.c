@@ -8,8 +8,8 @@
 #include "rp2040_port.h"
 #include "tandem_err.h"
 
-#define UART(off) REG(UART0_BASE + (off))
-#define RX_RING 4096u /* power of two */
+#define UART(off)   REG(UART0_BASE + (off))
+#define RX_RING     4096u /* power of two */
 #define CLK_PERI_HZ 48000000u
 
 static volatile uint8_t rx_ring[RX_RING];
@@ -54,7 +54,7 @@ void rp2040_uart_init(void)
 	/* Pull-up on RX: the line idles high while the FPGA is unconfigured
 	 * or in reset, instead of floating into framing errors. */
 	rp2040_pin_func(BOARD_UART_RX, FUNC_UART,
-			PAD_IE | PAD_PUE | PAD_SCHMITT);
+	                PAD_IE | PAD_PUE | PAD_SCHMITT);
 	rx_head = rx_tail = 0;
 	REG(NVIC_ISER) = 1u << UART0_IRQ;
 }
@@ -86,9 +86,9 @@ int port_uart_config(uint32_t baud, unsigned flags)
 		rp2040_pin_func(BOARD_UART_CTS, FUNC_NULL, PAD_IE);
 		rp2040_pin_func(BOARD_UART_RTS, FUNC_NULL, PAD_IE);
 	}
-	UART(UART_CR) = UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE |
-			(flags & PORT_UART_FLOW ? UART_CR_RTSEN | UART_CR_CTSEN
-						: 0);
+	UART(UART_CR) =
+	        UART_CR_UARTEN | UART_CR_TXE | UART_CR_RXE |
+	        (flags & PORT_UART_FLOW ? UART_CR_RTSEN | UART_CR_CTSEN : 0);
 	UART(UART_IMSC) = UART_INT_RX | UART_INT_RT;
 	rx_paused = 0;
 	return 0;

@@ -16,7 +16,7 @@ struct dcd_ep {
 	uint8_t *buf; /* OUT: where the packet goes */
 	uint16_t len;
 	uint16_t mps;
-	uint8_t pid;  /* next DATA0/DATA1 */
+	uint8_t pid; /* next DATA0/DATA1 */
 	uint8_t open;
 };
 
@@ -32,7 +32,7 @@ static uint32_t buf_ctrl_addr(uint8_t ep)
 	unsigned n = USB_EP_NUM(ep);
 
 	return USB_DPRAM + (USB_EP_DIR_IN(ep) ? DPRAM_BUF_CTRL_IN(n)
-					      : DPRAM_BUF_CTRL_OUT(n));
+	                                      : DPRAM_BUF_CTRL_OUT(n));
 }
 
 static uint32_t buf_addr(uint8_t ep)
@@ -77,7 +77,7 @@ static void buf_ctrl_write(uint8_t ep, uint32_t v)
 	 * controller runs on the slower clk_usb (datasheet 4.1.2.5.1). */
 	REG(a) = v & ~BUF_AVAILABLE;
 	__asm__ volatile("nop\n nop\n nop\n nop\n nop\n nop\n"
-			 "nop\n nop\n nop\n nop\n nop\n nop");
+	                 "nop\n nop\n nop\n nop\n nop\n nop");
 	REG(a) = v;
 }
 
@@ -100,7 +100,8 @@ void dcd_init(void)
 	REG(USB_USB_MUXING) = USB_MUXING_TO_PHY | USB_MUXING_SOFTCON;
 	/* No VBUS sense pin on the board: the device is bus powered, so
 	 * VBUS is present whenever it runs. */
-	REG(USB_USB_PWR) = USB_PWR_VBUS_DETECT | USB_PWR_VBUS_DETECT_OVERRIDE_EN;
+	REG(USB_USB_PWR) =
+	        USB_PWR_VBUS_DETECT | USB_PWR_VBUS_DETECT_OVERRIDE_EN;
 	REG(USB_MAIN_CTRL) = USB_MAIN_CTRL_CONTROLLER_EN;
 	REG(USB_SIE_CTRL) = USB_SIE_CTRL_EP0_INT_1BUF;
 }
@@ -135,7 +136,7 @@ int dcd_ep_open(uint8_t ep, uint8_t type, uint16_t mps)
 	       ((uint32_t)type << EP_CTRL_TYPE_SHIFT) |
 	       (buf_addr(ep) - USB_DPRAM);
 	REG(USB_DPRAM + (USB_EP_DIR_IN(ep) ? DPRAM_EP_CTRL_IN(n)
-					   : DPRAM_EP_CTRL_OUT(n))) = ctrl;
+	                                   : DPRAM_EP_CTRL_OUT(n))) = ctrl;
 	REG(buf_ctrl_addr(ep)) = 0;
 	return 0;
 }
