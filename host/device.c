@@ -39,7 +39,7 @@ struct dev_job {
 	uint32_t job_id;
 	int acked;
 	int done;
-	uint64_t submit_ms;
+	uint64_t submit_us; /* device_start_job() time, until its ACK */
 	struct proto_job pj; /* as first sent (generation, job_id set) */
 };
 
@@ -116,7 +116,7 @@ static void dev_arm_status(struct device *d);
 
 void device_config_default(struct device_config *c)
 {
-	c->status_ms = 250;
+	c->status_ms = 100;
 	c->timeout_ms = 1000;
 	c->retries = 4;
 	c->reconnect_ms = 100;
@@ -770,11 +770,12 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 			j = find_job(d, d->q[0].job_id);
 			if (j) {
 				j->acked = 1;
-				if (j->submit_ms) {
+				if (j->submit_us) {
 					d->job_latency_ms =
-						(double)(loop_now_ms() -
-							 j->submit_ms);
-					j->submit_ms = 0;
+						(double)(loop_now_us() -
+							 j->submit_us) /
+						1000.0;
+					j->submit_us = 0;
 				}
 			}
 		}
@@ -927,22 +928,19 @@ static const struct loop_source_ops dev_source = {
 
 /* ---- public ------------------------------------------------------------- */
 
-int device_open(struct loop *l, const char *spec,
-		const struct transport_opts *o, const struct device_config *c,
-		const struct device_events *ev, void *user,
-		struct device **out, char *err, size_t errlen)
+static struct device *dev_new(struct loop *l, const char *name,
+			      const struct device_config *c,
+			      const struct device_events *ev, void *user)
 {
 	static unsigned counter;
-	struct device *d;
-	int rc;
+	struct device *d = calloc(1, sizeof(*d));
 
-	d = calloc(1, sizeof(*d));
 	if (!d)
-		return TANDEM_ERR_NOMEM;
+		return NULL;
 	d->q = calloc(DEV_QUEUE, sizeof(*d->q));
 	if (!d->q) {
-		rc = TANDEM_ERR_NOMEM;
-		goto out;
+		free(d);
+		return NULL;
 	}
 	d->loop = l;
 	if (c)
@@ -955,25 +953,60 @@ int device_open(struct loop *l, const char *spec,
 	d->generation = 1;
 	d->next_job_id = 1;
 	d->job_latency_ms = -1;
-	if (o)
-		d->topts = *o;
-	snprintf(d->spec, sizeof(d->spec), "%s", spec);
-	snprintf(d->name, sizeof(d->name), "%s#%u", spec, counter++);
-	rc = transport_open(spec, &d->topts, &d->t, err, errlen);
-	if (rc < 0)
-		goto out;
-	rc = loop_source_add(l, &dev_source, d);
+	snprintf(d->spec, sizeof(d->spec), "%s", name);
+	snprintf(d->name, sizeof(d->name), "%s#%u", name, counter++);
+	return d;
+}
+
+static int dev_start(struct device *d, struct device **out)
+{
+	int rc = loop_source_add(d->loop, &dev_source, d);
+
 	if (rc < 0) {
 		d->t->ops->close(d->t);
-		goto out;
+		free(d->q);
+		free(d);
+		return rc;
 	}
 	start_hello(d);
 	*out = d;
 	return 0;
-out:
-	free(d->q);
-	free(d);
-	return rc;
+}
+
+int device_attach(struct loop *l, struct transport *t, const char *name,
+		  const struct device_config *c,
+		  const struct device_events *ev, void *user,
+		  struct device **out)
+{
+	struct device *d = dev_new(l, name, c, ev, user);
+
+	if (!d) {
+		t->ops->close(t);
+		return TANDEM_ERR_NOMEM;
+	}
+	d->t = t;
+	return dev_start(d, out);
+}
+
+int device_open(struct loop *l, const char *spec,
+		const struct transport_opts *o, const struct device_config *c,
+		const struct device_events *ev, void *user,
+		struct device **out, char *err, size_t errlen)
+{
+	struct device *d = dev_new(l, spec, c, ev, user);
+	int rc;
+
+	if (!d)
+		return TANDEM_ERR_NOMEM;
+	if (o)
+		d->topts = *o;
+	rc = transport_open(spec, &d->topts, &d->t, err, errlen);
+	if (rc < 0) {
+		free(d->q);
+		free(d);
+		return rc;
+	}
+	return dev_start(d, out);
 }
 
 void device_close(struct device *d)
@@ -1052,7 +1085,7 @@ int device_start_job(struct device *d, const struct proto_job *job,
 	j->pj.job_id = j->job_id;
 	j->pj.generation = d->generation;
 	j->pj.flags &= (uint8_t)~PROTO_JOB_QUEUE;
-	j->submit_ms = loop_now_ms();
+	j->submit_us = loop_now_us();
 	d->cur = (int)pick;
 	d->resume_valid = 0;
 	if (job_id)

@@ -90,7 +90,7 @@ struct device_events {
 };
 
 struct device_config {
-	unsigned status_ms;    /* STATUS poll period (default 250) */
+	unsigned status_ms;    /* STATUS poll period (default 100) */
 	unsigned timeout_ms;   /* ACK/answer timeout (default 1000) */
 	unsigned retries;      /* retransmits before reconnecting (4) */
 	unsigned reconnect_ms; /* first reconnect delay, doubles (100) */
@@ -109,6 +109,12 @@ int device_open(struct loop *l, const char *spec,
 		const struct transport_opts *o, const struct device_config *c,
 		const struct device_events *ev, void *user,
 		struct device **out, char *err, size_t errlen);
+/* As device_open, on a transport the caller opened (tests, custom
+ * transports); the device owns t from now on, even on failure. */
+int device_attach(struct loop *l, struct transport *t, const char *name,
+		  const struct device_config *c,
+		  const struct device_events *ev, void *user,
+		  struct device **out);
 void device_close(struct device *d);
 
 /* Name for logs: the device string plus an index ("cpu#3"). */

@@ -24,8 +24,9 @@ struct loop_source_ops {
 
 typedef void (*loop_timer_fn)(void *arg);
 
-/* Monotonic milliseconds. */
+/* Monotonic milliseconds and microseconds. */
 uint64_t loop_now_ms(void);
+uint64_t loop_now_us(void);
 
 int loop_new(struct loop **out);
 void loop_free(struct loop *l);

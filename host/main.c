@@ -1311,6 +1311,18 @@ static void bench_collect_latency(struct session *s, struct bench_state *b)
 	}
 }
 
+/* Device i scans its own slice of the nonce space, so the share-based
+ * hash rate counts distinct work. */
+static int bench_job(struct session *s, struct bench_state *b, int i)
+{
+	struct proto_job pj = b->pj;
+	uint32_t slice = (uint32_t)(0x100000000ull / (uint64_t)s->ndev);
+
+	pj.nonce_start = b->next_start + (uint32_t)i * slice;
+	pj.nonce_count = slice;
+	return device_start_job(s->dev[i], &pj, 1, &s->job_id[i]);
+}
+
 /* New work every job_every_ms, as a pool notify would cause. */
 static void bench_tick(struct session *s)
 {
@@ -1321,10 +1333,9 @@ static void bench_tick(struct session *s)
 		return;
 	b->next_job_ms = loop_now_ms() + b->job_every_ms;
 	bench_collect_latency(s, b);
-	b->pj.nonce_start = b->next_start;
-	b->next_start += 0x10000000u;
+	b->next_start += 0x01000000u;
 	for (i = 0; i < s->ndev; i++)
-		if (device_start_job(s->dev[i], &b->pj, 1, &s->job_id[i]) < 0)
+		if (bench_job(s, b, i) < 0)
 			log_warn("bench", "cannot queue a job");
 }
 
@@ -1386,7 +1397,7 @@ static int cmd_bench(struct opts *o)
 		return EXIT_FAIL;
 	}
 	for (i = 0; i < s.ndev; i++)
-		device_start_job(s.dev[i], &b.pj, 1, &s.job_id[i]);
+		bench_job(&s, &b, i);
 	s.have_job = 1;
 	b.next_job_ms = loop_now_ms() + b.job_every_ms;
 	bench_tick_state = &b;
@@ -1555,7 +1566,7 @@ static void help(void)
 		"       fault injection in the simulator / software device\n"
 		"  --sim-bin PATH --sim-config NAME --trace   spawned simulator\n"
 		"  --baud N        FTDI UART baud\n"
-		"  --status-ms MS  STATUS poll period (default 250)\n"
+		"  --status-ms MS  STATUS poll period (default 100)\n"
 		"  --timeout S     stop after S seconds\n"
 		"  -v / --log LEVEL / -q   logging to stderr\n"
 		"\n"

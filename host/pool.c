@@ -310,7 +310,8 @@ static void process_lines(struct pool_conn *c)
 		/* no newline within the cap: drop up to the next one */
 		if (!c->discarding) {
 			c->st.oversize++;
-			log_warn("pool", "%s: line longer than %u bytes dropped",
+			log_warn("pool",
+			         "%s: line longer than %u bytes dropped",
 			         c->peer, RBUF_CAP);
 		}
 		c->discarding = 1;

@@ -40,7 +40,7 @@ sim: $(TANDEM_SIM)
 sim-all: $(foreach c,$(SIM_CONFIGS),$(BUILD)/sim/tandem-sim-$(c))
 
 $(BUILD)/sim/tandem-sim-%: sim/tandem_sim.cpp $(SIM_DEVICE_F) \
-		$(shell cat $(SIM_DEVICE_F) 2>/dev/null | grep -v '^[-+#]') \
+		$(shell grep -hv -e '^[-+#]' -e '^//' -e '^ *$$' $(SIM_DEVICE_F) 2>/dev/null) \
 		$(wildcard include/*.h)
 	@mkdir -p $(BUILD)/sim/obj-$*
 	$(VERILATOR) --cc --exe --build -j 2 $(SIM_VFLAGS) \
@@ -78,3 +78,18 @@ run-sim: $(TANDEM) $(TANDEM_SIM)
 bench: bench-host
 bench-host: $(TANDEM) $(TANDEM_SIM)
 	$(PYTHON) tests/cli/bench_host.py
+
+# ---- unit tests of the host tools (cmocka) ----------------------------------
+# They link the host objects (not main.o), so they live here rather than in
+# tests/host/ (which links libtandem only).
+HOST_TOOL_UNIT_SRCS := $(wildcard tests/cli/test_*.c)
+HOST_TOOL_UNIT_BINS := $(patsubst tests/cli/%.c,$(BUILD)/tests/cli/%,$(HOST_TOOL_UNIT_SRCS))
+TEST_BINS += $(HOST_TOOL_UNIT_BINS)
+
+$(BUILD)/tests/cli/test_%: tests/cli/test_%.c \
+		$(filter-out $(BUILD)/host/main.o,$(HOST_TOOL_OBJS)) $(LIBTANDEM)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes -Ihost $(HOST_TOOL_CFLAGS) \
+		$(shell $(PKG_CONFIG) --cflags cmocka) $< \
+		$(filter-out $(BUILD)/host/main.o,$(HOST_TOOL_OBJS)) $(LIBTANDEM) \
+		-o $@ $(HOST_TOOL_LIBS) $(shell $(PKG_CONFIG) --libs cmocka libcrypto)

@@ -6,17 +6,17 @@
 # Verilator runtime is compiled once and shared by the link tests.
 LINK_RTL   := $(filter %.v,$(shell cat rtl/link.f 2>/dev/null))
 LINK_OBJ   := $(BUILD)/link
-VL_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
-VL_INC     := $(VL_ROOT)/include
+LINK_VL_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+LINK_VL_INC     := $(LINK_VL_ROOT)/include
 # Models are built with the handshake assertions on.
 LINK_VFLAGS := --cc --trace -Wall -O3 +define+LINK_ASSERT \
 	--x-assign unique --x-initial unique
 LINK_CXXFLAGS := -std=c++17 -O1 -g0 \
-	-I$(VL_INC) -I$(VL_INC)/vltstd -Isim -Iinclude -Ihost/lib
+	-I$(LINK_VL_INC) -I$(LINK_VL_INC)/vltstd -Isim -Iinclude -Ihost/lib
 LINK_RT_SRCS := verilated.cpp verilated_vcd_c.cpp verilated_threads.cpp
 LINK_RT_OBJS := $(patsubst %.cpp,$(LINK_OBJ)/rt/%.o,$(LINK_RT_SRCS))
 
-$(LINK_OBJ)/rt/%.o: $(VL_INC)/%.cpp
+$(LINK_OBJ)/rt/%.o: $(LINK_VL_INC)/%.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(LINK_CXXFLAGS) -c $< -o $@
 

@@ -66,6 +66,7 @@ module job_engine #(
     output wire                 job_active_o,  // a job is current
     output wire                 job_queued_o,  // a queued job waits
     output reg                  core_abort_o,  // pulse: abandon the core's work
+                                               // (the clock after a replacing commit)
 
     // Work items to the hash core.
     output wire                 work_valid_o,
@@ -336,7 +337,7 @@ module job_engine #(
     wire take = offer && work_ready_i;
 
     // ---- FSM ----
-    reg roll_ver, roll_en2, job_done;
+    reg roll_ver, roll_en2, job_done, abort_d;
     always @(*) begin
         st_d = st_q;
         cur_bank_d = cur_bank_q;
@@ -349,7 +350,7 @@ module job_engine #(
         sha_start = 1'b0;
         sha_load = 1'b0;
         sha_clear = 1'b0;
-        core_abort_o = 1'b0;
+        abort_d = 1'b0;
         roll_ver = 1'b0;
         roll_en2 = 1'b0;
         job_done = 1'b0;
@@ -458,7 +459,7 @@ module job_engine #(
             end else begin
                 // Replace (or queue onto an idle engine): start it now.
                 if (has_cur_q)
-                    core_abort_o = 1'b1;
+                    abort_d = 1'b1;
                 cur_bank_d = ~cur_bank_q;
                 has_cur_d = 1'b1;
                 has_next_d = 1'b0;
@@ -482,6 +483,7 @@ module job_engine #(
     always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
             st_q <= S_IDLE;
+            core_abort_o <= 1'b0;
             cur_bank_q <= 1'b0;
             has_cur_q <= 1'b0;
             has_next_q <= 1'b0;
@@ -501,6 +503,7 @@ module job_engine #(
             rolls_o <= 32'd0;
         end else begin
             st_q <= st_d;
+            core_abort_o <= abort_d;
             cur_bank_q <= cur_bank_d;
             has_cur_q <= has_cur_d;
             has_next_q <= has_next_d;

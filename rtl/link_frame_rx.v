@@ -36,7 +36,7 @@
 // is full: rx_ready_o is low only when the ring holds 2^BUF_LOG2 bytes
 // from the held frame's first byte on, so at least
 // 2^BUF_LOG2 - (MAX_PAYLOAD + 10) bytes of input are absorbed behind
-// any held frame (502 with the defaults at MAX_PAYLOAD 1536). Back-
+// any held frame (758 with the defaults, 502 at MAX_PAYLOAD 1536). Back-
 // pressure, not loss: with a UART in front, a consumer that holds frames
 // long enough to fill the ring makes the UART overrun.
 //

@@ -9,8 +9,8 @@
 // a low stop bit is a framing error: the byte is dropped, frame_err_o
 // pulses, the counter counts, and the receiver waits for the line to go
 // high before hunting for the next start bit (so a held break counts
-// once). After a good stop-bit sample it hunts at once, so a sender up to
-// half a bit fast is still followed.
+// once). After a good stop-bit sample it hunts at once, half a bit early,
+// so the next start bit of a fast sender is not missed.
 // Tolerance: sampling lands within +-1 clock (edge detection) of the bit
 // middle, so the sender's rate may differ by about
 // +-(0.5 - 1/N) / 9.5 with N = CLK_HZ/BAUD: +-2.6% at N = 4 (3 Mbaud at

@@ -25,8 +25,10 @@ static const struct {
 	const char *prefix;
 	int tls;
 } schemes[] = {
-        {"stratum+tcp://", 0},  {"stratum+tls://", 1},
-        {"stratum+ssl://", 1},  {"stratum+tcps://", 1},
+        {"stratum+tcp://", 0},
+        {"stratum+tls://", 1},
+        {"stratum+ssl://", 1},
+        {"stratum+tcps://", 1},
 };
 
 static int is_hostchar(char c)
@@ -89,8 +91,8 @@ int pool_url_parse(const char *url, struct pool_url *out, char *err,
 			p++;
 		hend = p;
 		if (*p && *p != ':' && *p != '/')
-			return fail(err, errlen, "bad character in host of '%.64s'",
-			            url);
+			return fail(err, errlen,
+			            "bad character in host of '%.64s'", url);
 	}
 	hlen = (size_t)(hend - host);
 	if (hlen == 0)

@@ -102,7 +102,8 @@ void pools_down(struct pools *p, size_t i, int reason, unsigned wait_ms,
 	q->failed = 1;
 	/* "equal jitter": half the ceiling fixed, half random */
 	half = q->backoff_ms / 2;
-	delay = half + (unsigned)(rnd(p) % ((uint64_t)q->backoff_ms - half + 1));
+	delay = half +
+	        (unsigned)(rnd(p) % ((uint64_t)q->backoff_ms - half + 1));
 	q->retry_at = now + delay;
 	q->backoff_ms = q->backoff_ms >= p->cfg.backoff_max_ms / 2
 	                        ? p->cfg.backoff_max_ms
@@ -158,10 +159,11 @@ size_t pools_tick(struct pools *p, uint64_t now, struct pools_action *acts,
 	/* no work for too long counts as down */
 	for (i = 0; i < p->n; i++) {
 		struct pools_pool *q = &p->p[i];
-		uint64_t last = q->state == POOLS_WORKING ? q->last_work
-		                                          : q->since;
+		uint64_t last =
+		        q->state == POOLS_WORKING ? q->last_work : q->since;
 
-		if ((q->state == POOLS_CONNECTING || q->state == POOLS_WORKING) &&
+		if ((q->state == POOLS_CONNECTING ||
+		     q->state == POOLS_WORKING) &&
 		    now - last >= p->cfg.nowork_ms && n < max) {
 			pools_down(p, i, POOLS_DOWN_NOWORK, 0, now);
 			acts[n].act = POOLS_DISCONNECT;

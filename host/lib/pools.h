@@ -47,27 +47,27 @@ enum pools_reason {
 };
 
 struct pools_cfg {
-	unsigned failback_ms;   /* a better pool must work this long (60 s) */
-	unsigned nowork_ms;     /* no work this long = down (120 s) */
-	unsigned stable_ms;     /* up this long resets the backoff (60 s) */
-	unsigned grace_ms;      /* active pool kept while down (5 s) */
+	unsigned failback_ms;    /* a better pool must work this long (60 s) */
+	unsigned nowork_ms;      /* no work this long = down (120 s) */
+	unsigned stable_ms;      /* up this long resets the backoff (60 s) */
+	unsigned grace_ms;       /* active pool kept while down (5 s) */
 	unsigned backoff_min_ms; /* first retry delay (1 s) */
 	unsigned backoff_max_ms; /* retry delay cap (60 s) */
-	uint64_t seed;          /* jitter generator seed */
+	uint64_t seed;           /* jitter generator seed */
 };
 
 struct pools_pool {
 	enum pools_state state;
-	int failed;          /* failed since it last worked */
-	uint64_t since;      /* state entered */
-	uint64_t retry_at;   /* POOLS_WAIT: when to connect again */
+	int failed;        /* failed since it last worked */
+	uint64_t since;    /* state entered */
+	uint64_t retry_at; /* POOLS_WAIT: when to connect again */
 	uint64_t working_since;
 	uint64_t last_work;
 	uint64_t down_since; /* when it stopped working */
 	unsigned backoff_ms; /* next backoff ceiling */
 	uint64_t connects;
 	uint64_t downs[POOLS_REASONS];
-	int last_reason;     /* -1 none */
+	int last_reason; /* -1 none */
 };
 
 enum pools_act {

@@ -257,7 +257,8 @@ static struct pending *pend_find(struct session_ctx *s, long long id)
 	size_t i;
 
 	for (i = 0; i < SESSION_MAX_PENDING; i++)
-		if (s->pend[i].kind != REQ_NONE && (long long)s->pend[i].id == id)
+		if (s->pend[i].kind != REQ_NONE &&
+		    (long long)s->pend[i].id == id)
 			return &s->pend[i];
 	return NULL;
 }
@@ -272,7 +273,8 @@ static int send_line(struct session_ctx *s, const char *buf, int n)
 	return 0;
 }
 
-/* ---- difficulty ----------------------------------------------------------- */
+/* ---- difficulty -----------------------------------------------------------
+ */
 
 static void diff_push(struct session_ctx *s, uint64_t t, double d)
 {
@@ -301,7 +303,8 @@ static double diff_at(const struct session_ctx *s, uint64_t t)
 	return s->diff[0].diff;
 }
 
-/* ---- jobs ----------------------------------------------------------------- */
+/* ---- jobs -----------------------------------------------------------------
+ */
 
 static struct job_slot *slot_by_seq(struct session_ctx *s, uint32_t seq)
 {
@@ -505,7 +508,8 @@ static int job_from_msg(struct job_stratum *j, const struct stratum_notify *n)
 	return 0;
 }
 
-/* ---- shares --------------------------------------------------------------- */
+/* ---- shares ---------------------------------------------------------------
+ */
 
 static void share_key(const struct share_rec *r, uint8_t fp[16])
 {
@@ -640,7 +644,8 @@ static void queue_release(struct session_ctx *s, uint64_t now)
 	}
 }
 
-/* ---- answers to our requests ---------------------------------------------- */
+/* ---- answers to our requests ----------------------------------------------
+ */
 
 static void fail_session(struct session_ctx *s, int code, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
@@ -747,8 +752,8 @@ static void on_subscribe(struct session_ctx *s, const struct stratum_msg *m,
 	}
 	if (stratum_result_subscribe(m, &sr, err, sizeof(err)) < 0) {
 		s->st.lines_bad++;
-		fail_session(s, TANDEM_ERR_PARSE, "bad mining.subscribe answer: %s",
-		             err);
+		fail_session(s, TANDEM_ERR_PARSE,
+		             "bad mining.subscribe answer: %s", err);
 		return;
 	}
 	if (sr.extranonce2_size == 0 || sr.extranonce2_size > JOB_EN_MAX ||
@@ -827,7 +832,8 @@ static void on_response(struct session_ctx *s, const struct stratum_msg *m,
 
 	if (!m->has_id || !(p = pend_find(s, m->id))) {
 		s->st.lines_bad++;
-		slog(s, SESSION_LOG_WARN, "answer to an unknown request id %lld",
+		slog(s, SESSION_LOG_WARN,
+		     "answer to an unknown request id %lld",
 		     m->has_id ? m->id : -1LL);
 		return;
 	}
@@ -860,7 +866,8 @@ static void on_response(struct session_ctx *s, const struct stratum_msg *m,
 	}
 }
 
-/* ---- server messages ------------------------------------------------------ */
+/* ---- server messages ------------------------------------------------------
+ */
 
 static void on_notify(struct session_ctx *s, const struct stratum_msg *m,
                       uint64_t now)
@@ -911,8 +918,20 @@ static void on_notify(struct session_ctx *s, const struct stratum_msg *m,
 	s->st.jobs++;
 	s->st.last_work_ms = now;
 	if (n->clean_jobs) {
+		size_t i;
+
+		/* every other job goes; the same job sent again (a resumed
+		 * session) stays valid */
 		s->st.cleans++;
-		invalidate_jobs(s, (int)pick, "job flushed (clean_jobs)");
+		for (i = 0; i < SESSION_MAX_JOBS; i++) {
+			struct job_slot *o = &s->slot[i];
+
+			if (i == pick || !o->used || !o->valid ||
+			    strcmp(o->js->job_id, n->job_id) == 0)
+				continue;
+			o->valid = 0;
+			o->stale_why = "job flushed (clean_jobs)";
+		}
 	}
 	s->cur = (int)pick;
 	issue_current(s, n->clean_jobs ? SESSION_JOB_CLEAN : 0);
@@ -965,8 +984,9 @@ static void on_set_aux(struct session_ctx *s, const struct stratum_msg *m)
 
 	if (!s->aux_negotiated) {
 		s->st.lines_bad++;
-		slog(s, SESSION_LOG_WARN, "mining.set_aux_targets ignored: "
-		                          "extension not negotiated");
+		slog(s, SESSION_LOG_WARN,
+		     "mining.set_aux_targets ignored: "
+		     "extension not negotiated");
 		return;
 	}
 	if (n > SESSION_MAX_AUX)
@@ -1055,9 +1075,10 @@ static void handle(struct session_ctx *s, const struct stratum_msg *m,
 		on_set_extranonce(s, m);
 		break;
 	case STRATUM_SET_VERSION_MASK: {
-		uint32_t mask = s->cfg.version_rolling
-		                        ? m->u.version_mask & s->cfg.version_mask
-		                        : 0;
+		uint32_t mask =
+		        s->cfg.version_rolling
+		                ? m->u.version_mask & s->cfg.version_mask
+		                : 0;
 
 		slog(s, SESSION_LOG_INFO, "version mask %08x", mask);
 		if (mask != s->mask) {
@@ -1078,8 +1099,8 @@ static void handle(struct session_ctx *s, const struct stratum_msg *m,
 	case STRATUM_GET_VERSION:
 		if (m->has_id)
 			send_line(s, buf,
-			          stratum_format_version(buf, sizeof(buf), m->id,
-			                                 s->version));
+			          stratum_format_version(buf, sizeof(buf),
+			                                 m->id, s->version));
 		break;
 	case STRATUM_PING:
 		if (m->has_id)
@@ -1092,7 +1113,8 @@ static void handle(struct session_ctx *s, const struct stratum_msg *m,
 	}
 }
 
-/* ---- public --------------------------------------------------------------- */
+/* ---- public ---------------------------------------------------------------
+ */
 
 void session_cfg_default(struct session_cfg *c)
 {
@@ -1115,8 +1137,7 @@ int session_new(const struct session_cfg *cfg, const struct session_sink *sink,
 
 	if (!cfg || !out || !cfg->user || cfg->aux_count > SESSION_MAX_AUX ||
 	    (cfg->aux_count && !cfg->aux) || cfg->queue_max == 0 ||
-	    cfg->queue_max > SESSION_MAX_QUEUE ||
-	    cfg->version_min_bits > 32)
+	    cfg->queue_max > SESSION_MAX_QUEUE || cfg->version_min_bits > 32)
 		return TANDEM_ERR_INVAL;
 	s = calloc(1, sizeof(*s));
 	if (!s)
@@ -1289,8 +1310,8 @@ int session_connected(struct session_ctx *s, uint64_t now)
 	out_append(s, buf, (size_t)n);
 	if (s->cfg.suggest_difficulty > 0) {
 		id = s->next_id++;
-		n = stratum_format_suggest_difficulty(buf, sizeof(buf), id,
-		                                      s->cfg.suggest_difficulty);
+		n = stratum_format_suggest_difficulty(
+		        buf, sizeof(buf), id, s->cfg.suggest_difficulty);
 		if (n > 0 && pend_add(s, REQ_SUGGEST, id, now))
 			out_append(s, buf, (size_t)n);
 	}
@@ -1373,8 +1394,8 @@ int session_line(struct session_ctx *s, const char *line, size_t len,
 		     m.has_id ? " (answered with an error)" : "");
 		if (m.has_id)
 			send_line(s, buf,
-			          stratum_format_error(buf, sizeof(buf), m.id, 20,
-			                               "unknown method"));
+			          stratum_format_error(buf, sizeof(buf), m.id,
+			                               20, "unknown method"));
 	} else if (rc < 0) {
 		s->st.lines_bad++;
 		slog(s, SESSION_LOG_WARN, "bad line from the pool (%s): %s",
@@ -1500,7 +1521,8 @@ int session_share(struct session_ctx *s, const struct session_share_in *sh,
 		share_dropped(s, "version bits outside the agreed mask");
 		return SESSION_SHARE_DROPPED;
 	}
-	if (sh->ntime < j->js->ntime || sh->ntime > j->js->ntime + NTIME_AHEAD) {
+	if (sh->ntime < j->js->ntime ||
+	    sh->ntime > j->js->ntime + NTIME_AHEAD) {
 		share_dropped(s, "ntime out of range");
 		return SESSION_SHARE_DROPPED;
 	}

@@ -35,14 +35,14 @@
 extern "C" {
 #endif
 
-#define SESSION_MAX_JOBS    16u  /* jobs kept for late shares */
-#define SESSION_MAX_AUX     16u  /* aux chains per job */
-#define SESSION_MAX_REASONS 16u  /* distinct reasons counted per table */
-#define SESSION_MAX_REASON  63u  /* characters kept of a reason */
-#define SESSION_MAX_QUEUE   1024u /* upper bound of queue_max */
-#define SESSION_MAX_PENDING 512u  /* requests awaiting an answer */
-#define SESSION_DEDUPE      4096u /* recent submits remembered */
-#define SESSION_DIFF_HISTORY 16u  /* difficulty changes remembered */
+#define SESSION_MAX_JOBS     16u   /* jobs kept for late shares */
+#define SESSION_MAX_AUX      16u   /* aux chains per job */
+#define SESSION_MAX_REASONS  16u   /* distinct reasons counted per table */
+#define SESSION_MAX_REASON   63u   /* characters kept of a reason */
+#define SESSION_MAX_QUEUE    1024u /* upper bound of queue_max */
+#define SESSION_MAX_PENDING  512u  /* requests awaiting an answer */
+#define SESSION_DEDUPE       4096u /* recent submits remembered */
+#define SESSION_DIFF_HISTORY 16u   /* difficulty changes remembered */
 
 /* One aux chain target (from --aux or mining.set_aux_targets). */
 struct session_aux {
@@ -51,19 +51,19 @@ struct session_aux {
 };
 
 struct session_cfg {
-	const char *user;     /* mining.authorize user (required) */
-	const char *pass;     /* password; NULL sends "" */
-	const char *agent;    /* mining.subscribe user agent */
-	const char *version;  /* answer to client.get_version */
-	int version_rolling;  /* ask for BIP310 version rolling */
-	uint32_t version_mask; /* bits we would roll (0x1fffe000) */
-	unsigned version_min_bits; /* fewest bits we can work with */
-	double minimum_difficulty; /* > 0: ask for a floor in configure */
-	double suggest_difficulty; /* > 0: send mining.suggest_difficulty */
-	int extranonce_subscribe; /* accept mining.set_extranonce */
-	int aux_extension;        /* offer "tandem-aux-targets" */
-	int allow_reconnect_host; /* follow client.reconnect elsewhere */
-	size_t queue_max;         /* shares held while away (<= MAX_QUEUE) */
+	const char *user;           /* mining.authorize user (required) */
+	const char *pass;           /* password; NULL sends "" */
+	const char *agent;          /* mining.subscribe user agent */
+	const char *version;        /* answer to client.get_version */
+	int version_rolling;        /* ask for BIP310 version rolling */
+	uint32_t version_mask;      /* bits we would roll (0x1fffe000) */
+	unsigned version_min_bits;  /* fewest bits we can work with */
+	double minimum_difficulty;  /* > 0: ask for a floor in configure */
+	double suggest_difficulty;  /* > 0: send mining.suggest_difficulty */
+	int extranonce_subscribe;   /* accept mining.set_extranonce */
+	int aux_extension;          /* offer "tandem-aux-targets" */
+	int allow_reconnect_host;   /* follow client.reconnect elsewhere */
+	size_t queue_max;           /* shares held while away (<= MAX_QUEUE) */
 	unsigned submit_timeout_ms; /* unanswered submit counted dropped */
 	const struct session_aux *aux; /* static aux targets (--aux) */
 	size_t aux_count;
@@ -130,14 +130,14 @@ struct session_chain {
 };
 
 struct session_stats {
-	uint64_t found;    /* shares that met the share target in force */
+	uint64_t found; /* shares that met the share target in force */
 	uint64_t accepted;
 	uint64_t rejected;
-	uint64_t stale;    /* job no longer valid, never submitted */
-	uint64_t dropped;  /* lost for a stated reason */
-	uint64_t pending;  /* queued plus submitted without an answer */
-	uint64_t queued;   /* of pending: not sent yet */
-	uint64_t duplicates; /* shares handed in twice (not found) */
+	uint64_t stale;        /* job no longer valid, never submitted */
+	uint64_t dropped;      /* lost for a stated reason */
+	uint64_t pending;      /* queued plus submitted without an answer */
+	uint64_t queued;       /* of pending: not sent yet */
+	uint64_t duplicates;   /* shares handed in twice (not found) */
 	uint64_t below_target; /* hashed above the share target */
 	uint64_t unknown_job;  /* seq not known (not found) */
 	double accepted_diff;  /* sum of the difficulties accepted */
@@ -145,27 +145,27 @@ struct session_stats {
 	struct session_reasons rejects, stales, drops;
 	size_t chain_count; /* block candidates per chain, "parent" first */
 	struct session_chain chain[SESSION_MAX_AUX + 1];
-	uint64_t jobs;      /* mining.notify accepted */
-	uint64_t cleans;    /* of them clean_jobs */
+	uint64_t jobs;   /* mining.notify accepted */
+	uint64_t cleans; /* of them clean_jobs */
 	uint64_t lines_in;
 	uint64_t lines_bad; /* unparseable or invalid lines */
 	uint64_t unknown_methods;
 	uint64_t connects;
-	uint64_t resumed;   /* connects that kept extranonce1 */
-	double difficulty;  /* current */
+	uint64_t resumed;  /* connects that kept extranonce1 */
+	double difficulty; /* current */
 	uint64_t last_share_ms;
 	uint64_t last_work_ms;
 };
 
 /* Outcome of session_share. */
 enum session_share_result {
-	SESSION_SHARE_SENT = 0,   /* mining.submit written */
-	SESSION_SHARE_QUEUED,     /* held until the pool is back */
-	SESSION_SHARE_LOW,        /* above the share target: local only */
-	SESSION_SHARE_STALE,      /* job flushed or replaced: counted */
-	SESSION_SHARE_DUPLICATE,  /* seen before: ignored */
-	SESSION_SHARE_DROPPED,    /* counted with a reason */
-	SESSION_SHARE_UNKNOWN,    /* seq unknown: ignored */
+	SESSION_SHARE_SENT = 0,  /* mining.submit written */
+	SESSION_SHARE_QUEUED,    /* held until the pool is back */
+	SESSION_SHARE_LOW,       /* above the share target: local only */
+	SESSION_SHARE_STALE,     /* job flushed or replaced: counted */
+	SESSION_SHARE_DUPLICATE, /* seen before: ignored */
+	SESSION_SHARE_DROPPED,   /* counted with a reason */
+	SESSION_SHARE_UNKNOWN,   /* seq unknown: ignored */
 };
 
 /* A share from a device (or the test driver). */
@@ -175,7 +175,7 @@ struct session_share_in {
 	size_t en2_len;
 	uint32_t ntime;
 	uint32_t nonce;
-	uint32_t version; /* the full (rolled) version */
+	uint32_t version;  /* the full (rolled) version */
 	uint64_t found_ms; /* when it was found (0: now) */
 };
 

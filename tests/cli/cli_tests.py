@@ -382,7 +382,7 @@ def fault_scan(dev, fault, window, extra=(), expect_complete=False, expect_hw=Fa
 def test_faults(dev, window, slow_rate):
     fault_scan(dev, "corrupt=0.01", window)
     fault_scan(dev, "drop=0.05", window)
-    fault_scan(dev, "bad-nonce=0.3", window, expect_hw=True)
+    fault_scan(dev, "bad-nonce=0.05", window, expect_hw=True)
     fault_scan(dev if not dev.startswith("cpu") else "cpu:%d" % slow_rate,
                "disconnect=1", window * 2, expect_complete=True)
     fault_scan(dev, "stall=300", window, expect_complete=True)

@@ -269,6 +269,9 @@ void test_control(Tally &t, Engine &e, const tj::Block &b)
 	job_proto_header(h1.data(), tj::le32(&h1[76]) - 9, 32, &hb);
 	ha.job_id = 0xa1;
 	hb.job_id = 0xb2;
+	e.tb.m->flush_i = 1; // end the previous test's endless job
+	e.step();
+	t.check(!e.tb.m->job_active_o, "flush: idle");
 	e.run = 0;
 	e.items.clear();
 	e.write_job(ha, true); // queue onto an idle engine: starts
@@ -357,10 +360,13 @@ void test_control(Tally &t, Engine &e, const tj::Block &b)
 int main(int argc, char **argv)
 {
 	Tally t("test_job_engine");
-	Engine e(argc, argv);
+	// Kept alive until exit: sim/testb.h destroys its VerilatedContext
+	// before the model, which deadlocks in the model's destructor.
+	Engine &e = *new Engine(argc, argv);
 	test_blocks(t, e);
 	auto blocks = tj::load_blocks();
 	test_cycles(t, e, blocks[0]);
 	test_control(t, e, blocks[7]);
+	e.tb.m->final();
 	return t.finish();
 }

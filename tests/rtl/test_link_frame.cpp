@@ -342,6 +342,7 @@ public:
 	std::deque<uint8_t> in;   // bytes still to offer
 	std::vector<Event> events; // what came out, in order
 	uint64_t accepted = 0;
+	uint64_t refused = 0; // clocks a byte was offered and not taken
 
 	// Drives one clock.
 	void step()
@@ -390,6 +391,7 @@ public:
 		}
 		m.eval();
 		bool take = offering_ && m.rx_ready_o;
+		refused += offering_ && !m.rx_ready_o;
 		bool release = cs_ == 2 && m.frame_ready_i;
 		tb_.tick();
 		if (take) {
@@ -421,12 +423,13 @@ private:
 };
 
 // Runs a stream through the receiver until it is idle and has been quiet
-// for a while; false if it takes more clocks than any sane bound.
+// for longer than a replay of the whole ring takes; false if it takes more
+// clocks than any sane bound.
 template <class M>
 static bool run_rx(RxDriver<M> &rx, uint64_t max_clocks)
 {
 	uint64_t quiet = 0, n = 0;
-	while (quiet < 64) {
+	while (quiet < 4096) {
 		rx.step();
 		quiet = rx.idle() ? quiet + 1 : 0;
 		if (++n > max_clocks)
@@ -496,9 +499,11 @@ static void compare(const char *what, TestBench<M> &tb, RxDriver<M> &rx,
 	tally.check(rcrc + rfrm >= min_errors,
 		    "%s: %u errors counted, %llu damaged frames injected", what,
 		    rcrc + rfrm, (unsigned long long)min_errors);
-	std::printf("%s: %zu bytes, %llu frames, %llu crc and %llu frame errors\n",
+	std::printf("%s: %zu bytes, %llu frames, %llu crc and %llu frame errors, "
+		    "input refused in %llu clocks\n",
 		    what, stream.size(), (unsigned long long)frames,
-		    (unsigned long long)crc, (unsigned long long)frm);
+		    (unsigned long long)crc, (unsigned long long)frm,
+		    (unsigned long long)rx.refused);
 }
 
 // ---- fault injection ------------------------------------------------------
@@ -658,7 +663,7 @@ static void test_encoder(TestBench<Vlink_frame_tx> &tb, unsigned frames)
 
 template <class M>
 static void test_decoder(const char *what, TestBench<M> &tb, unsigned maxlen,
-			 unsigned frames, const Stalls &st)
+			 unsigned frames, const Stalls &st, bool want_full = false)
 {
 	Bytes s;
 	Damage d;
@@ -683,6 +688,11 @@ static void test_decoder(const char *what, TestBench<M> &tb, unsigned maxlen,
 	rx.in.assign(s.begin(), s.end());
 	bool ok = run_rx(rx, 40 * (uint64_t)s.size() + 100000);
 	tally.check(ok, "%s: receiver did not finish", what);
+	tally.check(!rx.events.empty() && rx.events.back().code == 0 &&
+			    rx.events.back().payload == d.intact.back().payload,
+		    "%s: the closing frame was not the last event", what);
+	if (want_full)
+		tally.check(rx.refused > 0, "%s: the ring never filled", what);
 	compare(what, tb, rx, s, maxlen, d.intact, d.min_errors, crc0, frm0);
 }
 
@@ -877,6 +887,7 @@ template <class M> static void reset_rx(TestBench<M> &tb)
 
 int main(int argc, char **argv)
 {
+	std::setvbuf(stdout, nullptr, _IOLBF, 0);
 	// Random initial register contents: reset must cover all control.
 	std::vector<char *> args(argv, argv + argc);
 	static char rr[] = "+verilator+rand+reset+2";
@@ -892,9 +903,15 @@ int main(int argc, char **argv)
 			 "cannot read tests/vectors/headers.json"))
 		return tally.finish();
 
-	TestBench<Vlink_frame_tx> tbt(ac, av, "test_link_frame_tx");
-	TestBench<Vlink_frame_rx> tbr(ac, av, "test_link_frame_rx");
-	TestBench<Vlink_frame_rx_s> tbs(ac, av, "test_link_frame_rx_s");
+	// sim/testb.h destroys its VerilatedContext before the model, which
+	// Verilator 5 aborts on at exit; so the benches live as long as the
+	// process (final() is called below).
+	TestBench<Vlink_frame_tx> &tbt =
+		*new TestBench<Vlink_frame_tx>(ac, av, "test_link_frame_tx");
+	TestBench<Vlink_frame_rx> &tbr =
+		*new TestBench<Vlink_frame_rx>(ac, av, "test_link_frame_rx");
+	TestBench<Vlink_frame_rx_s> &tbs =
+		*new TestBench<Vlink_frame_rx_s>(ac, av, "test_link_frame_rx_s");
 	const unsigned max_r = 1280, max_s = 64; // as built by mk/link.mk
 
 	tbt.m->frame_valid_i = 0;
@@ -908,9 +925,13 @@ int main(int argc, char **argv)
 	test_directed(tbs, max_s);
 	test_decoder("decoder 1280", tbr, max_r, 3000, Stalls{0.7, 0.7, 300});
 	test_decoder("decoder 1280 fast", tbr, max_r, 1000, Stalls{1.0, 1.0, 0});
-	test_decoder("decoder 64", tbs, max_s, 6000, Stalls{0.6, 0.5, 200});
+	test_decoder("decoder 64", tbs, max_s, 6000, Stalls{0.6, 0.5, 200},
+		     true);
 	test_chain(tbt, tbr, max_r, 1500);
 	test_random("random 1280", tbr, max_r, 400000);
 	test_random("random 64", tbs, max_s, 200000);
+	tbt.m->final();
+	tbr.m->final();
+	tbs.m->final();
 	return tally.finish();
 }

@@ -1,0 +1,22 @@
+# iCEBreaker settings (make variables read by mk/boards.mk).
+BOARD_DESC := 1BitSquared iCEBreaker (iCE40UP5K-SG48, FT2232H)
+FAMILY     := ice40
+DEVICE     := up5k
+PACKAGE    := sg48
+TOP        := board_icebreaker_top
+PINS       := constraints/icebreaker.pcf
+# 12 MHz in; PLL values from `icepll -i 12 -o $(CLK_MHZ)`
+CLK_IN_MHZ := 12
+CLK_MHZ    := 30
+PLL_PARAMS := PLL_DIVR=0 PLL_DIVF=79 PLL_DIVQ=5 PLL_FILTER=1
+# nextpnr's target: the PLL clock plus a 10 % margin; the build fails below
+FREQ       := 33
+# core: iterative (one round per clock), one pipeline
+PIPELINES  := 1
+LOOP_LOG2  := 6
+SLOTS      := 2
+BAUD       := 3000000
+SEED       := 1
+# flash: iceprog writes the SPI flash over FT2232H channel A; -S loads SRAM
+FLASH_CMD      := iceprog
+FLASH_SRAM_CMD := iceprog -S

@@ -1,0 +1,24 @@
+# ULX3S settings (make variables read by mk/boards.mk), LFE5U-85F. The
+# 45F and 25F boards are constraints/ulx3s-45f.mk and ulx3s-25f.mk: this
+# file with a smaller device and core.
+BOARD_DESC := Radiona ULX3S (ECP5 LFE5U-85F, FT231X)
+FAMILY     := ecp5
+DEVICE     := 85k
+PACKAGE    := CABGA381
+SPEED      := 6
+TOP        := board_ulx3s_top
+PINS       := constraints/ulx3s.lpf
+# 25 MHz in; PLL values from `ecppll -i 25 -o $(CLK_MHZ)`
+CLK_IN_MHZ := 25
+CLK_MHZ    := 60
+PLL_PARAMS := PLL_CLKI_DIV=5 PLL_CLKFB_DIV=12 PLL_CLKOP_DIV=10 PLL_CLKOP_CPHASE=4
+# nextpnr's target: the PLL clock plus a 10 % margin; the build fails below
+FREQ       := 66
+PIPELINES  := 1
+LOOP_LOG2  := 1
+SLOTS      := 4
+BAUD       := 3000000
+SEED       := 1
+# flash: openFPGALoader over the FT231X's JTAG (bit-banged)
+FLASH_CMD      := openFPGALoader -b ulx3s -f
+FLASH_SRAM_CMD := openFPGALoader -b ulx3s

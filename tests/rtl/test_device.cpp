@@ -1,0 +1,748 @@
+// Whole-device test: tandem_device driven only through its byte streams,
+// with frames built by the C codec (host/lib/proto.c) and jobs built by
+// the C reference model (host/lib/job.c). Every share the device sends is
+// recomputed with the model (job_proto_hash + work_classify).
+//   info      INFO matches the build parameters; NAKs for bad frames
+//   blocks    every block of blocks.json: the real nonce with the real
+//             extranonce2 (and rolled version), nbits slot + aux slots
+//   rolled    the BIP320 capture of stratum_jobs.json (mask 1fffe000)
+//   diff      easy targets over many en2/version values: the device's
+//             shares equal the model's set over a fully scanned range
+//   faults    garbage, flipped bits, truncated frames; counters
+//   flush     FLUSH during a busy sweep: no old share after the ACK
+//   run       RUN 0 stops hashing, RUN 1 resumes
+#include <cstdio>
+#include <cstring>
+#include <deque>
+#include <map>
+#include <random>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "Vtandem_device.h"
+#include "tandem_err.h"
+#include "test_job_util.h"
+#include "testb.h"
+
+#ifndef DEV_PIPELINES
+#define DEV_PIPELINES 2
+#endif
+#ifndef DEV_LOOP_LOG2
+#define DEV_LOOP_LOG2 3
+#endif
+#ifndef DEV_SLOTS
+#define DEV_SLOTS 4
+#endif
+#ifndef DEV_CLK_HZ
+#define DEV_CLK_HZ 50000000
+#endif
+
+namespace {
+
+struct Rx {
+	struct proto_frame f;
+	uint64_t cycle;
+	size_t index; // position in the device's frame stream
+};
+
+class Dev {
+public:
+	Dev(int argc, char **argv) : tb(argc, argv, "test_device")
+	{
+		tb.m->rx_valid_i = 0;
+		tb.m->rx_data_i = 0;
+		tb.m->tx_ready_i = 1;
+		tb.reset();
+	}
+
+	// One clock: a byte offered to the device, a byte taken from it.
+	void step()
+	{
+		auto &m = *tb.m;
+		bool offer = !out.empty() && (gap_pct == 0 ||
+					      (int)(rng() % 100) >= gap_pct);
+		m.rx_valid_i = offer;
+		m.rx_data_i = offer ? out.front() : 0;
+		m.tx_ready_i = (int)(rng() % 100) >= tx_stall_pct;
+		m.eval();
+		bool took = offer && m.rx_ready_o;
+		bool got = m.tx_valid_o && m.tx_ready_i;
+		uint8_t b = m.tx_data_o;
+		tb.tick();
+		if (took)
+			out.pop_front();
+		if (got) {
+			in.push_back(b);
+			parse();
+		}
+	}
+
+	void parse()
+	{
+		for (;;) {
+			Rx r;
+			size_t used = 0;
+			int rc = proto_frame_decode(in.data(), in.size(), &r.f,
+						    &used);
+			if (rc == TANDEM_ERR_FRAME_SHORT && used == 0)
+				return;
+			if (rc == 0) {
+				r.cycle = tb.cycles();
+				r.index = nframes++;
+				if (r.f.type == PROTO_SHARE)
+					shares.push_back(r);
+				else
+					replies.push_back(r);
+			} else if (rc != TANDEM_ERR_FRAME_SHORT) {
+				bad_rx++;
+			}
+			in.erase(in.begin(), in.begin() + (long)used);
+			if (rc == TANDEM_ERR_FRAME_SHORT)
+				return;
+		}
+	}
+
+	void send_raw(const uint8_t *p, size_t n)
+	{
+		out.insert(out.end(), p, p + n);
+	}
+
+	uint8_t send(uint8_t type, const uint8_t *p, size_t n)
+	{
+		uint8_t buf[TANDEM_MAX_FRAME];
+		uint8_t s = seq++;
+		int len = proto_frame_encode(type, s, p, n, buf, sizeof(buf));
+		if (len < 0) {
+			std::fprintf(stderr, "encode failed\n");
+			std::exit(2);
+		}
+		send_raw(buf, (size_t)len);
+		return s;
+	}
+
+	// Runs until the reply to seq arrives (or limit clocks pass).
+	bool reply(uint8_t s, Rx &r, uint64_t limit = 200000)
+	{
+		uint64_t end = tb.cycles() + limit;
+		while (tb.cycles() < end) {
+			for (size_t i = 0; i < replies.size(); i++) {
+				const struct proto_frame &f = replies[i].f;
+				bool match = false;
+				if (f.type == PROTO_ACK || f.type == PROTO_NAK)
+					match = f.len >= 2 && f.payload[1] == s;
+				else
+					match = f.seq == s;
+				if (match) {
+					r = replies[i];
+					replies.erase(replies.begin() + (long)i);
+					return true;
+				}
+			}
+			step();
+		}
+		return false;
+	}
+
+	// Sends a command and waits for its answer.
+	bool command(uint8_t type, const uint8_t *p, size_t n, Rx &r)
+	{
+		return reply(send(type, p, n), r);
+	}
+
+	bool ack(uint8_t type, const uint8_t *p, size_t n)
+	{
+		Rx r;
+		return command(type, p, n, r) && r.f.type == PROTO_ACK &&
+		       r.f.payload[0] == type;
+	}
+
+	bool status(struct proto_status &st)
+	{
+		Rx r;
+		if (!command(PROTO_STATUS_GET, nullptr, 0, r) ||
+		    r.f.type != PROTO_STATUS)
+			return false;
+		return proto_status_unpack(r.f.payload, r.f.len, &st) == 0;
+	}
+
+	bool job(const struct proto_job &pj)
+	{
+		uint8_t buf[TANDEM_MAX_PAYLOAD];
+		int n = proto_job_pack(&pj, buf, sizeof(buf));
+		Rx r;
+		if (n <= 0 || !command(PROTO_JOB, buf, (size_t)n, r))
+			return false;
+		if (r.f.type == PROTO_NAK)
+			std::printf("JOB refused: reason %u detail %u\n",
+				    r.f.payload[2], r.f.payload[3]);
+		return r.f.type == PROTO_ACK && r.f.payload[0] == PROTO_JOB;
+	}
+
+	bool targets(const struct proto_target *t, size_t n)
+	{
+		uint8_t buf[TANDEM_MAX_PAYLOAD];
+		int len = proto_targets_pack(t, n, buf, sizeof(buf));
+		return len > 0 && ack(PROTO_TARGET_SET, buf, (size_t)len);
+	}
+
+	bool flush(uint16_t gen, Rx &r)
+	{
+		uint8_t p[2];
+		proto_flush_pack(gen, p, sizeof(p));
+		return command(PROTO_FLUSH, p, 2, r) && r.f.type == PROTO_ACK;
+	}
+
+	void run_for(uint64_t n)
+	{
+		for (uint64_t i = 0; i < n; i++)
+			step();
+	}
+
+	TestBench<Vtandem_device> tb;
+	std::deque<uint8_t> out;
+	std::vector<uint8_t> in;
+	std::vector<Rx> replies, shares;
+	std::mt19937 rng{4242};
+	uint8_t seq = 1;
+	size_t nframes = 0;
+	int bad_rx = 0;
+	int gap_pct = 0;
+	int tx_stall_pct = 0;
+};
+
+// Target slots loaded into the device (mirrors for work_classify).
+struct Slots {
+	uint8_t t[DEV_SLOTS][32];
+	uint8_t en[DEV_SLOTS];
+};
+
+bool load_slots(Dev &d, const Slots &s)
+{
+	struct proto_target t[DEV_SLOTS];
+	for (unsigned i = 0; i < DEV_SLOTS; i++) {
+		t[i].slot = (uint8_t)i;
+		t[i].flags = s.en[i] ? PROTO_TARGET_ENABLE : 0;
+		std::memcpy(t[i].target, s.t[i], 32);
+	}
+	return d.targets(t, DEV_SLOTS);
+}
+
+// 256-bit little-endian minus one.
+void dec256(uint8_t *v)
+{
+	for (int i = 0; i < 32; i++)
+		if (v[i]-- != 0)
+			break;
+}
+
+// Recomputes one SHARE with the model. Returns its hash in h.
+bool share_ok(Tally &t, const struct proto_share &s,
+	      const struct proto_job &pj, const Slots &sl, uint8_t h[32],
+	      const char *what)
+{
+	int rc = job_proto_hash(&pj, s.en2, s.version, s.nonce, h);
+	uint32_t want = work_classify(h, (const uint8_t(*)[32])sl.t, sl.en,
+				      DEV_SLOTS);
+	return t.check(rc == 0 && want == s.slots && want != 0 &&
+			       s.job_id == pj.job_id &&
+			       s.generation == pj.generation &&
+			       s.ntime == pj.ntime &&
+			       s.en2_size == (pj.mode ? pj.en2_size : 0) &&
+			       s.pipeline < DEV_PIPELINES,
+		       "%s: share nonce %08x version %08x slots %x (model %x)",
+		       what, s.nonce, s.version, s.slots, want);
+}
+
+bool get_share(const Rx &r, struct proto_share &s)
+{
+	return proto_share_unpack(r.f.payload, r.f.len, &s) == 0;
+}
+
+// ---- tests ----------------------------------------------------------------
+
+void test_info(Tally &t, Dev &d)
+{
+	Rx r;
+	struct proto_info in;
+	bool ok = d.command(PROTO_INFO_GET, nullptr, 0, r) &&
+		  r.f.type == PROTO_INFO &&
+		  proto_info_unpack(r.f.payload, r.f.len, &in) == 0;
+	if (t.check(ok, "info: answer")) {
+		t.check(in.proto_version == TANDEM_PROTO_VERSION &&
+				in.pipelines == DEV_PIPELINES &&
+				in.loop_log2 == DEV_LOOP_LOG2 &&
+				in.target_slots == DEV_SLOTS &&
+				in.clock_hz == DEV_CLK_HZ,
+			"info: core parameters");
+		t.check(in.max_payload == 108 + 512 + 512 &&
+				in.max_rem_bytes == 512 && in.max_branch == 16 &&
+				in.max_version_bits >= 24 &&
+				in.work_modes == (PROTO_MODE_HEADER |
+						  PROTO_MODE_STRATUM) &&
+				in.en2_max == 8,
+			"info: job limits");
+	}
+	// Refusals: every command is answered, the device changes nothing.
+	uint8_t junk[4] = {1, 2, 3, 4};
+	ok = d.command(0x42, junk, 4, r);
+	t.check(ok && r.f.type == PROTO_NAK && r.f.payload[0] == 0x42 &&
+			r.f.payload[2] == PROTO_NAK_TYPE,
+		"nak: unknown type");
+	ok = d.command(PROTO_INFO_GET, junk, 1, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_LENGTH,
+		"nak: INFO_GET with a payload");
+	ok = d.command(PROTO_RUN, junk, 2, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_LENGTH,
+		"nak: RUN length");
+	struct proto_target tg[1] = {};
+	tg[0].slot = DEV_SLOTS;
+	tg[0].flags = 1;
+	uint8_t buf[TANDEM_MAX_PAYLOAD];
+	int n = proto_targets_pack(tg, 1, buf, sizeof(buf));
+	ok = d.command(PROTO_TARGET_SET, buf, (size_t)n, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_LIMIT,
+		"nak: target slot beyond the device's");
+	ok = d.command(PROTO_TARGET_SET, buf, (size_t)n - 1, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_LENGTH,
+		"nak: TARGET_SET length");
+	// JOB refusals, built from a real block.
+	auto blocks = tj::load_blocks();
+	const tj::Block &b = blocks[0];
+	struct proto_job pj;
+	job_proto_stratum(&b.js, b.en1.data(), b.en1.size(), b.en2.data(),
+			  b.en2.size(), 0, 0, 16, &pj);
+	pj.generation = 5;
+	n = proto_job_pack(&pj, buf, sizeof(buf));
+	ok = d.command(PROTO_JOB, buf, (size_t)n, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_STALE,
+		"nak: JOB of another generation");
+	pj.generation = 0;
+	n = proto_job_pack(&pj, buf, sizeof(buf));
+	buf[96] = 0; // rem_blocks 0
+	ok = d.command(PROTO_JOB, buf, (size_t)n, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_FIELD &&
+			r.f.payload[3] == 96,
+		"nak: JOB rem_blocks 0");
+	n = proto_job_pack(&pj, buf, sizeof(buf));
+	ok = d.command(PROTO_JOB, buf, (size_t)n - 32, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_LENGTH,
+		"nak: JOB length");
+	buf[0] = 7;
+	ok = d.command(PROTO_JOB, buf, (size_t)n, r);
+	t.check(ok && r.f.type == PROTO_NAK &&
+			r.f.payload[2] == PROTO_NAK_MODE,
+		"nak: JOB mode");
+	struct proto_status st;
+	ok = d.status(st);
+	t.check(ok && st.frame_errors == 4 && st.crc_errors == 0 &&
+			!(st.state & PROTO_STATE_JOB) &&
+			(st.state & PROTO_STATE_RUNNING),
+		"status after refusals: frame errors %u", st.frame_errors);
+}
+
+// Version mask of two bits taken from the rolled bits of v (or 0).
+uint32_t two_bits(uint32_t v)
+{
+	if ((v >> 29) != 1)
+		return 0;
+	uint32_t bits = v & 0x1fffe000u, m = 0;
+	for (int i = 13; i < 29 && __builtin_popcount(m) < 2; i++)
+		if (bits & (1u << i))
+			m |= 1u << i;
+	return __builtin_popcount(m) == 2 ? m : 0;
+}
+
+void test_blocks(Tally &t, Dev &d)
+{
+	auto blocks = tj::load_blocks();
+	uint32_t id = 0x1000;
+	for (auto &b : blocks) {
+		const char *name = b.id.c_str();
+		size_t n2 = b.en2.size();
+		uint8_t en2[8] = {0};
+		std::memcpy(en2, b.en2.data(), n2);
+		tj::en2_add(en2, n2, -2);
+		// Rolled blocks: two of their rolled bits are left to the
+		// device, starting from zero, so version rolling must find
+		// the real version (the 4th value of every extranonce2).
+		uint32_t mask = two_bits(b.version);
+		struct proto_job pj;
+		int rc = job_proto_stratum(&b.js, b.en1.data(), b.en1.size(),
+					   en2, n2, mask, b.nonce - 20, 40, &pj);
+		if (!t.check(rc == 0, "%s: job", name))
+			continue;
+		pj.version = b.version & ~mask;
+		pj.job_id = id++;
+		uint8_t hash[32];
+		job_proto_hash(&pj, b.en2.data(), b.version, b.nonce, hash);
+		t.check(work_hash_meets(hash, b.target),
+			"%s: model finds the real block", name);
+		Slots s = {};
+		std::memcpy(s.t[0], b.target, 32); // parent: nbits
+		std::memcpy(s.t[1], hash, 32);     // aux: equal -> met
+		std::memcpy(s.t[2], hash, 32);     // aux: one less -> not met
+		dec256(s.t[2]);
+		s.en[0] = s.en[1] = s.en[2] = 1;
+		t.check(load_slots(d, s), "%s: targets", name);
+		d.shares.clear();
+		if (!t.check(d.job(pj), "%s: JOB acked", name))
+			continue;
+		bool found = false;
+		uint64_t end = d.tb.cycles() + 400000;
+		while (!found && d.tb.cycles() < end) {
+			d.step();
+			for (auto &r : d.shares) {
+				struct proto_share sh;
+				if (!get_share(r, sh) || sh.job_id != pj.job_id)
+					continue;
+				uint8_t h[32];
+				share_ok(t, sh, pj, s, h, name);
+				if (sh.nonce == b.nonce &&
+				    std::memcmp(sh.en2, b.en2.data(), n2) == 0 &&
+				    sh.version == b.version) {
+					found = true;
+					t.check(sh.slots == 0x3,
+						"%s: slots %x, want parent+aux",
+						name, sh.slots);
+				}
+			}
+			d.shares.clear();
+		}
+		t.check(found, "%s: real nonce %08x returned (mask %08x)",
+			name, b.nonce, mask);
+	}
+}
+
+// The BIP320 capture: notify + subscribe + configure + submit.
+void test_rolled_capture(Tally &t, Dev &d)
+{
+	json_t *root = tj::load_vectors("stratum_jobs.json");
+	json_t *jobs = json_object_get(root, "jobs");
+	size_t i;
+	json_t *j;
+	json_array_foreach(jobs, i, j)
+	{
+		if (!json_object_get(j, "version_mask"))
+			continue;
+		const char *name = tj::str_of(j, "id");
+		json_t *nt = json_object_get(j, "notify");
+		json_t *sub = json_object_get(j, "submit");
+		if (!nt || !sub || !json_is_object(sub))
+			continue;
+		std::vector<const char *> br;
+		size_t k;
+		json_t *e;
+		json_array_foreach(json_object_get(nt, "merkle_branch"), k, e)
+			br.push_back(json_string_value(e));
+		struct job_notify_hex nh = {};
+		nh.job_id = tj::str_of(nt, "job_id");
+		nh.prevhash = tj::str_of(nt, "prevhash");
+		nh.coinb1 = tj::str_of(nt, "coinb1");
+		nh.coinb2 = tj::str_of(nt, "coinb2");
+		nh.branch = br.data();
+		nh.branch_count = br.size();
+		nh.version = tj::str_of(nt, "version");
+		nh.nbits = tj::str_of(nt, "nbits");
+		nh.ntime = tj::str_of(nt, "ntime");
+		static struct job_stratum js;
+		if (!t.check(job_from_notify(&js, &nh) == 0, "%s: notify", name))
+			continue;
+		std::vector<uint8_t> en1 = tj::hex_of(tj::str_of(j, "extranonce1"));
+		std::vector<uint8_t> en2 = tj::hex_of(tj::str_of(sub, "extranonce2"));
+		uint32_t mask = (uint32_t)std::strtoul(
+			tj::str_of(j, "version_mask"), nullptr, 16);
+		uint32_t bits = (uint32_t)std::strtoul(
+			tj::str_of(sub, "version_bits"), nullptr, 16);
+		uint32_t nonce = (uint32_t)std::strtoul(tj::str_of(sub, "nonce"),
+							nullptr, 16);
+		js.ntime = (uint32_t)std::strtoul(tj::str_of(sub, "ntime"),
+						  nullptr, 16);
+		uint32_t version = work_version_roll(js.version, mask, bits);
+		struct proto_job pj;
+		int rc = job_proto_stratum(&js, en1.data(), en1.size(),
+					   en2.data(), en2.size(), mask,
+					   nonce - 10, 24, &pj);
+		if (!t.check(rc == 0, "%s: job", name))
+			continue;
+		// Start two version steps before the submitted one.
+		uint32_t v0 = version;
+		for (int s = 0; s < 65534; s++)
+			v0 = work_version_next(v0, mask);
+		t.check(work_version_next(work_version_next(v0, mask), mask) ==
+				version,
+			"%s: start version", name);
+		pj.version = v0;
+		pj.job_id = 0x2000;
+		Slots s = {};
+		work_difficulty_to_target(8192, s.t[0]);
+		s.en[0] = 1;
+		t.check(load_slots(d, s), "%s: targets", name);
+		d.shares.clear();
+		if (!t.check(d.job(pj), "%s: JOB", name))
+			continue;
+		bool found = false;
+		uint64_t end = d.tb.cycles() + 200000;
+		while (!found && d.tb.cycles() < end) {
+			d.step();
+			for (auto &r : d.shares) {
+				struct proto_share sh;
+				uint8_t h[32];
+				if (!get_share(r, sh) || sh.job_id != pj.job_id)
+					continue;
+				share_ok(t, sh, pj, s, h, name);
+				found |= sh.nonce == nonce && sh.version == version;
+			}
+			d.shares.clear();
+		}
+		t.check(found, "%s: rolled share %08x/%08x found", name, nonce,
+			version);
+	}
+	json_decref(root);
+}
+
+// Easy targets, many en2/version values, a fully scanned range.
+void test_differential(Tally &t, Dev &d, const tj::Block &b)
+{
+	Rx r;
+	t.check(d.flush(1, r), "diff: flush");
+	const uint32_t mask = 0x00018000u, win = 48, start = 0x01000000u;
+	const unsigned versions = 4, en2_steps = 5;
+	struct proto_job pj;
+	uint8_t en2[8] = {0xfe, 0xff, 0, 0, 0, 0, 0, 0}; // carries into byte 2
+	job_proto_stratum(&b.js, b.en1.data(), b.en1.size(), en2, 3, mask,
+			  start, win, &pj);
+	pj.generation = 1;
+	pj.job_id = 0x3000;
+	Slots s = {};
+	// slot 0 about 1 in 8 hashes, slot 1 about 1 in 32, slot 2 disabled
+	std::memset(s.t[0], 0xff, 32);
+	s.t[0][31] = 0x1f;
+	std::memset(s.t[1], 0xff, 32);
+	s.t[1][31] = 0x07;
+	std::memset(s.t[2], 0xff, 32);
+	s.en[0] = s.en[1] = 1;
+	t.check(load_slots(d, s), "diff: targets");
+	// The model's answer over the first versions*en2_steps windows.
+	std::set<std::tuple<uint64_t, uint32_t, uint32_t>> want, got;
+	uint8_t cur[8];
+	std::memcpy(cur, en2, 8);
+	uint32_t ver = 0;
+	for (unsigned e = 0; e < en2_steps; e++) {
+		ver = pj.version;
+		for (unsigned v = 0; v < versions; v++) {
+			for (uint32_t n = start; n < start + win; n++) {
+				uint8_t h[32];
+				job_proto_hash(&pj, cur, ver, n, h);
+				if (work_classify(h, (const uint8_t(*)[32])s.t,
+						  s.en, DEV_SLOTS))
+					want.insert(std::make_tuple(
+						tj::le32(cur) & 0xffffffu, ver,
+						n));
+			}
+			ver = work_version_next(ver, mask);
+		}
+		job_en2_increment(cur, 3);
+	}
+	d.shares.clear();
+	t.check(d.job(pj), "diff: JOB");
+	// Hash well past the scanned range, then stop and collect.
+	struct proto_status st;
+	uint64_t need = (uint64_t)win * versions * (en2_steps + 1);
+	for (int i = 0; i < 400; i++) {
+		d.run_for(2000);
+		if (d.status(st) && st.hashes >= need)
+			break;
+	}
+	t.check(st.hashes >= need, "diff: hashed %llu",
+		(unsigned long long)st.hashes);
+	d.run_for(3000);
+	t.check(d.flush(2, r), "diff: flush at the end");
+	int bad = 0, later = 0;
+	for (auto &x : d.shares) {
+		struct proto_share sh;
+		uint8_t h[32];
+		if (!get_share(x, sh) || sh.generation != 1)
+			continue;
+		if (!share_ok(t, sh, pj, s, h, "diff"))
+			bad++;
+		auto key = std::make_tuple(tj::le32(sh.en2) & 0xffffffu,
+					   sh.version, sh.nonce);
+		if (got.count(key))
+			bad++;
+		got.insert(key);
+		if (!want.count(key))
+			later++; // beyond the compared range (checked above)
+	}
+	int missing = 0;
+	for (auto &k : want)
+		if (!got.count(k))
+			missing++;
+	std::printf("diff: %zu shares expected in range, %zu received, "
+		    "%d beyond it, %u rolls\n",
+		    want.size(), got.size(), later, st.rolls);
+	t.check(want.size() > 20, "diff: enough expected shares");
+	t.check(missing == 0, "diff: %d shares missing", missing);
+	t.check(bad == 0, "diff: %d bad or duplicate shares", bad);
+	t.check(st.rolls >= versions * en2_steps, "diff: rolls %u", st.rolls);
+	t.check(st.fifo_overflows == 0, "diff: overflows %u",
+		st.fifo_overflows);
+}
+
+// FLUSH in a busy sweep: nothing of the old generation after its ACK.
+void test_flush(Tally &t, Dev &d, const tj::Block &b)
+{
+	struct proto_job pj;
+	job_proto_stratum(&b.js, b.en1.data(), b.en1.size(), b.en2.data(),
+			  b.en2.size(), 0x1fffe000u, 0, 0, &pj);
+	Slots s = {};
+	std::memset(s.t[0], 0xff, 32);
+	s.t[0][31] = 0x1f;
+	s.en[0] = 1;
+	t.check(load_slots(d, s), "flush: targets");
+	uint16_t gen = 2;
+	for (int round = 0; round < 3; round++) {
+		pj.generation = gen;
+		pj.job_id = 0x4000u + (unsigned)round;
+		d.shares.clear();
+		t.check(d.job(pj), "flush %d: JOB", round);
+		d.tx_stall_pct = 30 * round; // let shares pile up
+		d.run_for(3000 + 2000 * (unsigned)round);
+		Rx r;
+		t.check(d.flush((uint16_t)(gen + 1), r), "flush %d: ACK", round);
+		t.check(r.f.len == 4 && r.f.payload[2] == ((gen + 1) & 0xff),
+			"flush %d: ACK carries the new generation", round);
+		size_t before = 0, after = 0;
+		for (auto &x : d.shares) {
+			struct proto_share sh;
+			get_share(x, sh);
+			if (x.index > r.index && sh.generation == gen)
+				after++;
+			else
+				before++;
+		}
+		d.run_for(5000);
+		for (auto &x : d.shares) {
+			struct proto_share sh;
+			get_share(x, sh);
+			if (x.index > r.index && sh.generation == gen)
+				after++;
+		}
+		t.check(before > 0, "flush %d: shares before the flush", round);
+		t.check(after == 0, "flush %d: %zu old shares after the ACK",
+			round, after);
+		gen++;
+	}
+	d.tx_stall_pct = 0;
+}
+
+void test_run(Tally &t, Dev &d, const tj::Block &b)
+{
+	struct proto_job pj;
+	job_proto_stratum(&b.js, b.en1.data(), b.en1.size(), b.en2.data(),
+			  b.en2.size(), 0x1fffe000u, 0, 0, &pj);
+	struct proto_status st0, st1, st2;
+	d.status(st0);
+	pj.generation = st0.generation;
+	pj.job_id = 0x5000;
+	t.check(d.job(pj), "run: JOB");
+	uint8_t p[1] = {0};
+	t.check(d.ack(PROTO_RUN, p, 1), "run: RUN 0");
+	d.status(st1);
+	d.run_for(3000);
+	d.status(st2);
+	t.check(!(st2.state & PROTO_STATE_RUNNING) &&
+			(st2.state & PROTO_STATE_JOB) && st2.hashes == st1.hashes,
+		"run: stopped (%llu -> %llu)", (unsigned long long)st1.hashes,
+		(unsigned long long)st2.hashes);
+	p[0] = 1;
+	t.check(d.ack(PROTO_RUN, p, 1), "run: RUN 1");
+	d.run_for(3000);
+	d.status(st1);
+	t.check((st1.state & PROTO_STATE_RUNNING) && st1.hashes > st2.hashes &&
+			st1.job_id == 0x5000,
+		"run: running again");
+	t.check(std::memcmp(st1.en2, b.en2.data(), b.en2.size()) == 0 &&
+			(st1.version & ~0x1fffe000u) ==
+				(b.js.version & ~0x1fffe000u),
+		"run: status en2/version of the sweep");
+}
+
+// Link faults: the device keeps answering and counts what it dropped.
+void test_faults(Tally &t, Dev &d)
+{
+	struct proto_status st0, st1;
+	t.check(d.status(st0), "faults: status");
+	// Garbage without a sync byte between frames: skipped, not counted.
+	std::vector<uint8_t> g;
+	for (int i = 0; i < 300; i++) {
+		uint8_t v = (uint8_t)d.rng();
+		g.push_back(v == 0xa5 ? 0x11 : v);
+	}
+	d.send_raw(g.data(), g.size());
+	uint8_t frame[TANDEM_MAX_FRAME];
+	// A frame with one flipped payload bit, one with a flipped header
+	// bit, and a truncated JOB frame that swallows the next frame.
+	uint8_t p[1] = {1};
+	int n = proto_frame_encode(PROTO_RUN, 0x70, p, 1, frame, sizeof(frame));
+	frame[8] ^= 0x04;
+	d.send_raw(frame, (size_t)n);
+	n = proto_frame_encode(PROTO_INFO_GET, 0x71, nullptr, 0, frame,
+			       sizeof(frame));
+	frame[5] ^= 0x01;
+	d.send_raw(frame, (size_t)n);
+	uint8_t big[200];
+	std::memset(big, 0x33, sizeof(big));
+	n = proto_frame_encode(PROTO_JOB, 0x72, big, sizeof(big), frame,
+			       sizeof(frame));
+	d.send_raw(frame, 60);
+	d.gap_pct = 20;
+	t.check(d.status(st1), "faults: answers after garbage");
+	t.check(st1.crc_errors == st0.crc_errors + 3,
+		"faults: crc errors %u -> %u", st0.crc_errors, st1.crc_errors);
+	// Random bytes with sync bytes in them, then normal service.
+	for (int i = 0; i < 400; i++)
+		g[i % g.size()] = (uint8_t)d.rng();
+	g.push_back(0xa5);
+	g.push_back(0x5a);
+	d.send_raw(g.data(), g.size());
+	Rx r;
+	t.check(d.command(PROTO_INFO_GET, nullptr, 0, r) &&
+			r.f.type == PROTO_INFO,
+		"faults: INFO after random bytes");
+	t.check(d.status(st1), "faults: status again");
+	t.check(st1.crc_errors + st1.frame_errors >
+			st0.crc_errors + st0.frame_errors,
+		"faults: errors counted");
+	t.check(d.bad_rx == 0, "faults: device frames all well formed");
+	d.gap_pct = 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	Tally t("test_device");
+	// Kept alive until exit: sim/testb.h destroys its VerilatedContext
+	// before the model, which deadlocks in the model's destructor.
+	Dev &d = *new Dev(argc, argv);
+	auto blocks = tj::load_blocks();
+	test_info(t, d);
+	test_faults(t, d);
+	test_blocks(t, d);
+	test_rolled_capture(t, d);
+	test_differential(t, d, blocks[7]);
+	test_flush(t, d, blocks[0]);
+	test_run(t, d, blocks[0]);
+	std::printf("test_device: %llu clocks\n",
+		    (unsigned long long)d.tb.cycles());
+	d.tb.m->final();
+	return t.finish();
+}
