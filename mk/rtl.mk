@@ -33,9 +33,9 @@ define verilate_test
 	$(VERILATOR) --cc --exe --build -j 1 $(VERILATOR_FLAGS) \
 		--top-module $(1) -I$(RTL_DIR) $(5) -Mdir $(4) \
 		-CFLAGS "$(VERILATOR_CXXOPT) -I$(CURDIR)/sim -I$(CURDIR)/host/lib -I$(CURDIR)/include $(RTL_PC_CFLAGS)" \
-		-LDFLAGS "$(CURDIR)/$(LIBTANDEM) $(RTL_PC_LIBS)" \
+		-LDFLAGS "$(abspath $(LIBTANDEM)) $(RTL_PC_LIBS)" \
 		-MAKEFLAGS "OPT_FAST=$(VERILATOR_CXXOPT) OPT_SLOW=-O0 OPT_GLOBAL=-O1" \
-		$(RTL_FILES) $(CURDIR)/$(2) -o $(CURDIR)/$(3) >$(4).log 2>&1 \
+		$(RTL_FILES) $(abspath $(2)) -o $(abspath $(3)) >$(4).log 2>&1 \
 		|| (tail -n 40 $(4).log; exit 1)
 endef
 

@@ -1,7 +1,6 @@
 /* Stratum session state machine (see session.h). */
 #include "session.h"
 
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -107,7 +106,8 @@ struct session_ctx {
 	struct job_slot slot[SESSION_MAX_JOBS];
 	int cur; /* slot of the current job, -1 none */
 	uint32_t next_seq;
-	struct session_job view; /* what session_current() returns */
+	struct job_precomp precomp; /* scratch of job_fits_device */
+	struct session_job view;    /* what session_current() returns */
 	struct session_aux view_aux[SESSION_MAX_AUX];
 
 	/* aux extension targets */
@@ -306,6 +306,75 @@ static double diff_at(const struct session_ctx *s, uint64_t t)
 /* ---- jobs -----------------------------------------------------------------
  */
 
+/* The parser refuses a notify larger than the job model (stratum.h takes
+ * its limits from job.h), so every parsed notify fits a job_stratum. */
+_Static_assert(STRATUM_MAX_COINB <= JOB_COINB_MAX, "coinbase part limit");
+_Static_assert(STRATUM_MAX_MERKLE <= JOB_MAX_BRANCH, "merkle branch limit");
+_Static_assert(STRATUM_MAX_JOB_ID <= JOB_ID_MAX, "job id limit");
+_Static_assert(STRATUM_MAX_EXTRANONCE <= JOB_EN_MAX, "extranonce limit");
+
+static void job_from_msg(struct job_stratum *j, const struct stratum_notify *n)
+{
+	memset(j, 0, sizeof(*j));
+	copy_str(j->job_id, sizeof(j->job_id), n->job_id);
+	memcpy(j->prevhash, n->prevhash, 32);
+	if (n->coinb1_len)
+		memcpy(j->coinb1, n->coinb1, n->coinb1_len);
+	j->coinb1_len = n->coinb1_len;
+	if (n->coinb2_len)
+		memcpy(j->coinb2, n->coinb2, n->coinb2_len);
+	j->coinb2_len = n->coinb2_len;
+	memcpy(j->branch, n->merkle_branch, n->merkle_count * 32);
+	j->branch_count = n->merkle_count;
+	j->version = n->version;
+	j->nbits = n->nbits;
+	j->ntime = n->ntime;
+	j->clean_jobs = n->clean_jobs;
+}
+
+/* Can a device take this job with these extranonce sizes? The limits are
+ * the wire protocol's (tandem_proto.h) and the coinbase split is the job
+ * model's own (job_precompute), so job_proto_stratum accepts every job
+ * that passes. Returns 0 or TANDEM_ERR_RANGE with the reason in err. */
+static int job_fits_device(struct session_ctx *s, const struct job_stratum *js,
+                           char *err, size_t errlen)
+{
+	struct job_precomp *p = &s->precomp;
+	int rc;
+
+	if (js->branch_count > TANDEM_MAX_BRANCH) {
+		snprintf(err, errlen,
+		         "merkle branch of %zu entries, the device protocol "
+		         "takes at most %u",
+		         js->branch_count, TANDEM_MAX_BRANCH);
+		return TANDEM_ERR_RANGE;
+	}
+	if (s->en2_size < 1 || s->en2_size > TANDEM_MAX_EN2) {
+		snprintf(err, errlen,
+		         "extranonce2 of %u bytes, the device protocol rolls "
+		         "1..%u",
+		         s->en2_size, TANDEM_MAX_EN2);
+		return TANDEM_ERR_RANGE;
+	}
+	rc = job_precompute(js, s->en1, s->en1_len, NULL, s->en2_size, p);
+	if (rc < 0) {
+		snprintf(err, errlen, "coinbase cannot be split (%s)",
+		         tandem_errname(rc));
+		return TANDEM_ERR_RANGE;
+	}
+	if (p->rem_blocks > TANDEM_MAX_REM_BLOCKS) {
+		snprintf(err, errlen,
+		         "coinbase has %zu bytes after the last 64-byte "
+		         "boundary before extranonce2 (coinb2 %zu bytes): %zu "
+		         "blocks with padding, the device protocol takes at "
+		         "most %u",
+		         p->rem_len, js->coinb2_len, p->rem_blocks,
+		         TANDEM_MAX_REM_BLOCKS);
+		return TANDEM_ERR_RANGE;
+	}
+	return 0;
+}
+
 static struct job_slot *slot_by_seq(struct session_ctx *s, uint32_t seq)
 {
 	size_t i;
@@ -408,12 +477,24 @@ static int can_issue(const struct session_ctx *s)
 static void issue_current(struct session_ctx *s, unsigned flags)
 {
 	struct job_slot *j;
+	char err[256];
 
 	if (s->cur < 0 || !can_issue(s))
 		return;
 	j = &s->slot[s->cur];
 	if (j->issued)
 		return;
+	if (job_fits_device(s, j->js, err, sizeof(err)) < 0) {
+		s->st.jobs_refused++;
+		slog(s, SESSION_LOG_ERROR, "job %s refused: %s", j->js->job_id,
+		     err);
+		j->valid = 0;
+		j->stale_why = "job does not fit the device protocol";
+		s->cur = -1;
+		if (s->sink.stop)
+			s->sink.stop(s->sink_user);
+		return;
+	}
 	j->issued = 1;
 	j->seq = s->next_seq++;
 	memcpy(j->en1, s->en1, s->en1_len);
@@ -483,29 +564,6 @@ static const struct aux_binding *find_binding(const struct session_ctx *s,
 		if (s->bound[i].used && strcmp(s->bound[i].job_id, job_id) == 0)
 			return &s->bound[i];
 	return NULL;
-}
-
-static int job_from_msg(struct job_stratum *j, const struct stratum_notify *n)
-{
-	if (n->coinb1_len > JOB_COINB_MAX || n->coinb2_len > JOB_COINB_MAX ||
-	    n->merkle_count > JOB_MAX_BRANCH)
-		return TANDEM_ERR_RANGE;
-	memset(j, 0, sizeof(*j));
-	copy_str(j->job_id, sizeof(j->job_id), n->job_id);
-	memcpy(j->prevhash, n->prevhash, 32);
-	if (n->coinb1_len)
-		memcpy(j->coinb1, n->coinb1, n->coinb1_len);
-	j->coinb1_len = n->coinb1_len;
-	if (n->coinb2_len)
-		memcpy(j->coinb2, n->coinb2, n->coinb2_len);
-	j->coinb2_len = n->coinb2_len;
-	memcpy(j->branch, n->merkle_branch, n->merkle_count * 32);
-	j->branch_count = n->merkle_count;
-	j->version = n->version;
-	j->nbits = n->nbits;
-	j->ntime = n->ntime;
-	j->clean_jobs = n->clean_jobs;
-	return 0;
 }
 
 /* ---- shares ---------------------------------------------------------------
@@ -673,27 +731,10 @@ static const char *resp_reason(const struct stratum_response *r)
 	return "no result";
 }
 
-/* Did the configure answer accept "tandem-aux-targets"? Read from the raw
- * line: stratum.h does not decode that key. */
-static int aux_ack(const char *line, size_t len)
-{
-	json_t *root = json_loadb(line, len, 0, NULL);
-	json_t *res;
-	int ok = 0;
-
-	if (!root)
-		return 0;
-	res = json_object_get(root, "result");
-	if (json_is_object(res))
-		ok = json_is_true(json_object_get(res, "tandem-aux-targets"));
-	json_decref(root);
-	return ok;
-}
-
 static void send_subscribe(struct session_ctx *s, int resume, uint64_t now);
 
 static void on_configure(struct session_ctx *s, const struct stratum_msg *m,
-                         const char *line, size_t len, uint64_t now)
+                         uint64_t now)
 {
 	const struct stratum_response *r = &m->u.response;
 	struct stratum_configure_result cr;
@@ -718,7 +759,7 @@ static void on_configure(struct session_ctx *s, const struct stratum_msg *m,
 		if (cr.version_rolling && !s->mask)
 			slog(s, SESSION_LOG_WARN,
 			     "pool's version mask shares no bit with ours");
-		s->aux_negotiated = s->cfg.aux_extension && aux_ack(line, len);
+		s->aux_negotiated = s->cfg.aux_extension && cr.aux_targets;
 		slog(s, SESSION_LOG_INFO,
 		     "configure: version rolling %s (mask %08x)%s",
 		     s->mask ? "on" : "refused", s->mask,
@@ -756,12 +797,12 @@ static void on_subscribe(struct session_ctx *s, const struct stratum_msg *m,
 		             "bad mining.subscribe answer: %s", err);
 		return;
 	}
-	if (sr.extranonce2_size == 0 || sr.extranonce2_size > JOB_EN_MAX ||
-	    sr.extranonce1_len > JOB_EN_MAX) {
+	if (sr.extranonce2_size == 0 || sr.extranonce2_size > TANDEM_MAX_EN2) {
 		fail_session(s, TANDEM_ERR_UNSUPPORTED,
 		             "mining.subscribe: extranonce2_size %u not "
-		             "supported (1..%u)",
-		             sr.extranonce2_size, JOB_EN_MAX);
+		             "supported (the device protocol rolls 1..%u "
+		             "bytes)",
+		             sr.extranonce2_size, TANDEM_MAX_EN2);
 		return;
 	}
 	resumed = s->had_session && sr.extranonce1_len == s->prev_en1_len &&
@@ -825,7 +866,7 @@ static void on_submit_answer(struct session_ctx *s, const struct pending *p,
 }
 
 static void on_response(struct session_ctx *s, const struct stratum_msg *m,
-                        const char *line, size_t len, uint64_t now)
+                        uint64_t now)
 {
 	struct pending *p;
 	struct pending copy;
@@ -841,7 +882,7 @@ static void on_response(struct session_ctx *s, const struct stratum_msg *m,
 	p->kind = REQ_NONE;
 	switch (copy.kind) {
 	case REQ_CONFIGURE:
-		on_configure(s, m, line, len, now);
+		on_configure(s, m, now);
 		break;
 	case REQ_SUBSCRIBE:
 		on_subscribe(s, m, copy.resume, now);
@@ -875,8 +916,9 @@ static void on_notify(struct session_ctx *s, const struct stratum_msg *m,
 	const struct stratum_notify *n = &m->u.notify;
 	const struct aux_binding *b;
 	struct job_slot *j = NULL;
+	char err[256];
 	size_t pick;
-	int rc, k;
+	int k;
 
 	k = alloc_slot(s);
 	if (k < 0) {
@@ -885,20 +927,28 @@ static void on_notify(struct session_ctx *s, const struct stratum_msg *m,
 	}
 	pick = (size_t)k;
 	j = &s->slot[pick];
-	rc = job_from_msg(j->js, n);
-	if (rc < 0) {
-		s->st.lines_bad++;
-		slog(s, SESSION_LOG_WARN,
-		     "job %s ignored: larger than the job model holds",
-		     n->job_id);
-		j->used = 0;
-		return;
-	}
+	job_from_msg(j->js, n);
 	if (work_nbits_to_target(n->nbits, j->parent_target) < 0) {
 		s->st.lines_bad++;
 		slog(s, SESSION_LOG_WARN, "job %s ignored: bad nbits %08x",
 		     n->job_id, n->nbits);
 		j->used = 0;
+		return;
+	}
+	/* Before subscribing the extranonce sizes are not known yet:
+	 * issue_current checks then. */
+	if (s->subscribed && job_fits_device(s, j->js, err, sizeof(err)) < 0) {
+		s->st.jobs_refused++;
+		slog(s, SESSION_LOG_ERROR, "job %s refused: %s", n->job_id,
+		     err);
+		j->used = 0;
+		if (n->clean_jobs) {
+			/* the pool flushed the old work: none is left */
+			invalidate_jobs(s, -1, "job flushed (clean_jobs)");
+			s->cur = -1;
+			if (s->sink.stop)
+				s->sink.stop(s->sink_user);
+		}
 		return;
 	}
 	j->used = 1;
@@ -1055,13 +1105,13 @@ static void on_reconnect(struct session_ctx *s, const struct stratum_msg *m)
 }
 
 static void handle(struct session_ctx *s, const struct stratum_msg *m,
-                   const char *line, size_t len, uint64_t now)
+                   uint64_t now)
 {
 	char buf[LINE_CAP];
 
 	switch (m->kind) {
 	case STRATUM_RESPONSE:
-		on_response(s, m, line, len, now);
+		on_response(s, m, now);
 		break;
 	case STRATUM_NOTIFY:
 		on_notify(s, m, now);
@@ -1213,16 +1263,12 @@ static void send_subscribe(struct session_ctx *s, int resume, uint64_t now)
 	out_append(s, buf, (size_t)n);
 }
 
-/* mining.configure, with Tandem's extension appended to what stratum.h
- * formats (it has no field for it). Returns the line length or < 0. */
+/* mining.configure with every extension the configuration asks for.
+ * Returns the line length, 0 when there is nothing to ask, or < 0. */
 static int format_configure(struct session_ctx *s, char *buf, size_t cap,
                             uint32_t id)
 {
 	struct stratum_configure_req req;
-	json_t *root, *names;
-	char *dump;
-	size_t n;
-	int rc;
 
 	memset(&req, 0, sizeof(req));
 	req.version_rolling = s->cfg.version_rolling;
@@ -1231,39 +1277,11 @@ static int format_configure(struct session_ctx *s, char *buf, size_t cap,
 	req.minimum_difficulty = s->cfg.minimum_difficulty > 0;
 	req.minimum_difficulty_value = s->cfg.minimum_difficulty;
 	req.subscribe_extranonce = s->cfg.extranonce_subscribe;
-	if (req.version_rolling || req.minimum_difficulty ||
-	    req.subscribe_extranonce) {
-		rc = stratum_format_configure(buf, cap, id, &req);
-		if (rc < 0 || !s->cfg.aux_extension)
-			return rc;
-		root = json_loadb(buf, (size_t)rc, 0, NULL);
-	} else if (s->cfg.aux_extension) {
-		root = json_pack("{s:I,s:s,s:[[],{}]}", "id", (json_int_t)id,
-		                 "method", "mining.configure", "params");
-	} else {
+	req.aux_targets = s->cfg.aux_extension;
+	if (!(req.version_rolling || req.minimum_difficulty ||
+	      req.subscribe_extranonce || req.aux_targets))
 		return 0;
-	}
-	names = root ? json_array_get(json_object_get(root, "params"), 0)
-	             : NULL;
-	if (!names ||
-	    json_array_append_new(names, json_string("tandem-aux-targets"))) {
-		json_decref(root);
-		return TANDEM_ERR_NOMEM;
-	}
-	dump = json_dumps(root, JSON_COMPACT);
-	json_decref(root);
-	if (!dump)
-		return TANDEM_ERR_NOMEM;
-	n = strlen(dump);
-	if (n + 2 > cap) {
-		free(dump);
-		return TANDEM_ERR_RANGE;
-	}
-	memcpy(buf, dump, n);
-	buf[n++] = '\n';
-	buf[n] = 0;
-	free(dump);
-	return (int)n;
+	return stratum_format_configure(buf, cap, id, &req);
 }
 
 int session_connected(struct session_ctx *s, uint64_t now)
@@ -1401,7 +1419,7 @@ int session_line(struct session_ctx *s, const char *line, size_t len,
 		slog(s, SESSION_LOG_WARN, "bad line from the pool (%s): %s",
 		     tandem_errname(rc), err);
 	} else {
-		handle(s, &m, line, len, now);
+		handle(s, &m, now);
 	}
 	stratum_msg_free(&m);
 	return 0;

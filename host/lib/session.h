@@ -145,8 +145,11 @@ struct session_stats {
 	struct session_reasons rejects, stales, drops;
 	size_t chain_count; /* block candidates per chain, "parent" first */
 	struct session_chain chain[SESSION_MAX_AUX + 1];
-	uint64_t jobs;   /* mining.notify accepted */
-	uint64_t cleans; /* of them clean_jobs */
+	uint64_t jobs;         /* mining.notify accepted */
+	uint64_t cleans;       /* of them clean_jobs */
+	uint64_t jobs_refused; /* notify the device protocol cannot take
+	                        * (merkle branch, extranonce2 size, coinbase
+	                        * remainder): logged with the reason */
 	uint64_t lines_in;
 	uint64_t lines_bad; /* unparseable or invalid lines */
 	uint64_t unknown_methods;

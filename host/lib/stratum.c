@@ -971,8 +971,14 @@ int stratum_result_configure(const struct stratum_msg *m,
 	              errlen);
 	if (rc)
 		return rc;
-	return ext_flag(res, "subscribe-extranonce", &r->subscribe_extranonce,
-	                err, errlen);
+	rc = ext_flag(res, "subscribe-extranonce", &r->subscribe_extranonce,
+	              err, errlen);
+	if (rc)
+		return rc;
+	/* docs/stratum-extensions.md: anything but true turns it off. */
+	r->aux_targets =
+	        json_is_true(json_object_get(res, STRATUM_EXT_AUX_TARGETS));
+	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1052,7 +1058,7 @@ int stratum_format_configure(char *buf, size_t cap, uint32_t id,
 
 	if (!req ||
 	    !(req->version_rolling || req->minimum_difficulty ||
-	      req->subscribe_extranonce) ||
+	      req->subscribe_extranonce || req->aux_targets) ||
 	    req->version_min_bit_count > 32)
 		return TANDEM_ERR_INVAL;
 	if (req->minimum_difficulty &&
@@ -1088,6 +1094,9 @@ int stratum_format_configure(char *buf, size_t cap, uint32_t id,
 	if (req->subscribe_extranonce)
 		bad |= json_array_append_new(
 		        names, json_string("subscribe-extranonce"));
+	if (req->aux_targets) /* no parameters */
+		bad |= json_array_append_new(
+		        names, json_string(STRATUM_EXT_AUX_TARGETS));
 	bad |= json_array_append_new(p, names);
 	bad |= json_array_append_new(p, opts);
 	if (bad) {

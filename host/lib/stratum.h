@@ -36,22 +36,30 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "job.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#define STRATUM_MAX_LINE       65536u /* bytes in one line, newline included */
-#define STRATUM_MAX_JOB_ID     64u    /* characters of a job id */
-#define STRATUM_MAX_MERKLE     32u    /* merkle branch entries (2^32 txs) */
-#define STRATUM_MAX_COINB      16384u /* bytes of coinb1 and of coinb2 */
-#define STRATUM_MAX_EXTRANONCE 32u    /* bytes of extranonce1 / extranonce2 */
-#define STRATUM_MAX_METHOD     64u    /* characters of a method name */
-#define STRATUM_MAX_TEXT       256u   /* bytes kept of a message or reason */
-#define STRATUM_MAX_HOST       255u   /* characters of a reconnect host */
-#define STRATUM_MAX_WAIT       86400u /* seconds a reconnect may ask to wait */
-#define STRATUM_MAX_SESSION    64u    /* characters of a subscription id */
-#define STRATUM_MAX_AUX        16u    /* entries of mining.set_aux_targets */
-#define STRATUM_MAX_AUX_NAME   32u    /* characters of an aux chain name */
+/* The notify limits are the job model's (job.h), so a mining.notify that
+ * parses always fits a struct job_stratum: an oversized one is refused
+ * here, once, with TANDEM_ERR_RANGE and a detail naming the field. (What
+ * the device protocol can take is narrower and depends on the extranonce
+ * sizes; the session checks that when it turns a job into work.) */
+#define STRATUM_MAX_LINE       65536u         /* bytes, newline included */
+#define STRATUM_MAX_JOB_ID     JOB_ID_MAX     /* characters of a job id */
+#define STRATUM_MAX_MERKLE     JOB_MAX_BRANCH /* merkle branch entries */
+#define STRATUM_MAX_COINB      JOB_COINB_MAX  /* bytes of coinb1, of coinb2 */
+#define STRATUM_MAX_EXTRANONCE JOB_EN_MAX     /* bytes of extranonce1 / 2 */
+
+#define STRATUM_MAX_METHOD   64u    /* characters of a method name */
+#define STRATUM_MAX_TEXT     256u   /* bytes kept of a message or reason */
+#define STRATUM_MAX_HOST     255u   /* characters of a reconnect host */
+#define STRATUM_MAX_WAIT     86400u /* seconds a reconnect may ask to wait */
+#define STRATUM_MAX_SESSION  64u    /* characters of a subscription id */
+#define STRATUM_MAX_AUX      16u    /* entries of mining.set_aux_targets */
+#define STRATUM_MAX_AUX_NAME 32u    /* characters of an aux chain name */
 
 enum stratum_kind {
 	STRATUM_NONE = 0,         /* zeroed, or a parse failed */
@@ -168,13 +176,22 @@ struct stratum_subscribe_result {
 	unsigned extranonce2_size;
 };
 
+/* Name of Tandem's opt-in extension (docs/stratum-extensions.md): offered
+ * in mining.configure, it lets the pool send mining.set_aux_targets. It
+ * has no parameters. */
+#define STRATUM_EXT_AUX_TARGETS "tandem-aux-targets"
+
 /* Result of mining.configure (BIP310); absent or refused extensions are
- * 0, a refusal reason string counts as refused. */
+ * 0, a refusal reason string counts as refused. For the BIP310
+ * extensions any other answer than true, false, null or a string is a
+ * TANDEM_ERR_PARSE; for aux_targets only true turns it on and any other
+ * answer turns it off without an error, as its document says. */
 struct stratum_configure_result {
 	int version_rolling;
 	uint32_t version_mask; /* valid when version_rolling */
 	int minimum_difficulty;
 	int subscribe_extranonce;
+	int aux_targets; /* "tandem-aux-targets": true */
 };
 
 /* Decode the result of a response the client matched (by id) to its
@@ -203,9 +220,12 @@ struct stratum_configure_req {
 	int minimum_difficulty;         /* ask for a difficulty floor */
 	double minimum_difficulty_value;
 	int subscribe_extranonce; /* accept set_extranonce */
+	int aux_targets;          /* offer STRATUM_EXT_AUX_TARGETS */
 };
 /* mining.configure [[extensions], {extension parameters}]; at least one
- * extension must be asked for. */
+ * extension must be asked for. Names go out in the order of the fields
+ * above (the aux extension last); only the BIP310 extensions add
+ * parameters. */
 int stratum_format_configure(char *buf, size_t cap, uint32_t id,
                              const struct stratum_configure_req *req);
 /* mining.authorize [user, password]; password NULL sends "". */

@@ -45,6 +45,7 @@ static int fake_pair(struct fake *f)
 	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
 		return TANDEM_ERR_IO;
 	tio_nonblock(sv[0]);
+	tio_nonblock(sv[1]); /* the test's end never blocks either */
 	f->fd = sv[0];
 	*f->peer = sv[1];
 	return 0;

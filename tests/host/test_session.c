@@ -16,13 +16,15 @@
 #include <jansson.h>
 
 #include "hex.h"
+#include "job.h"
 #include "session.h"
 #include "tandem_err.h"
 #include "vectors.h"
 #include "work.h"
 
 struct rec {
-	int jobs, cleans, updates, stops, reconnects;
+	int jobs, cleans, updates, stops, reconnects, errors;
+	char last_error[512];
 	struct session_job last;
 	uint8_t en1[32];
 	char reconnect_host[64];
@@ -59,10 +61,21 @@ static void r_reconnect(void *user, const char *host, unsigned port,
 	r->reconnect_wait = wait;
 }
 
+static void r_log(void *user, int level, const char *msg)
+{
+	struct rec *r = user;
+
+	if (level != SESSION_LOG_ERROR)
+		return;
+	r->errors++;
+	snprintf(r->last_error, sizeof(r->last_error), "%s", msg);
+}
+
 static const struct session_sink sink = {
         .job = r_job,
         .stop = r_stop,
         .reconnect = r_reconnect,
+        .log = r_log,
 };
 
 /* Pops every line the session wrote, parsed, into a JSON array. */
@@ -788,6 +801,304 @@ static void test_aux_targets(void **state)
 	json_decref(c.root);
 }
 
+/* Handshake of a session with this configuration; returns the lines it
+ * wrote first. */
+static json_t *connect_with(const struct session_cfg *cfg, struct rec *r,
+                            struct session_ctx **s)
+{
+	memset(r, 0, sizeof(*r));
+	assert_int_equal(session_new(cfg, &sink, r, s), 0);
+	assert_int_equal(session_connected(*s, 0), 0);
+	return take_out(*s);
+}
+
+/* The aux extension is on only when offered and answered true; else a
+ * mining.set_aux_targets is a bad line that changes nothing. */
+static void test_aux_negotiation(void **state)
+{
+	static const char aux_line[] =
+	        "{\"id\":null,\"method\":\"mining.set_aux_targets\","
+	        "\"params\":[null,[[\"ext\",\"00000000ffff0000000000000000"
+	        "000000000000000000000000000000000000\"]]]}";
+	static const char *const answers[] = {
+	        "\"tandem-aux-targets\":false",
+	        "\"tandem-aux-targets\":\"not supported\"",
+	        "\"tandem-aux-targets\":1",
+	        "\"other\":true",
+	};
+	struct capture c;
+	struct session_cfg cfg;
+	struct session_ctx *s;
+	struct session_stats st;
+	struct rec r;
+	json_t *out, *v;
+	size_t i;
+
+	(void)state;
+	load_capture(&c, "mujina_bitaxe_public_pool_version_rolling", 8192);
+	session_cfg_default(&cfg);
+	cfg.user = "u";
+	/* refused in every way the document lists, offered (default cfg) */
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		out = connect_with(&cfg, &r, &s);
+		feed(s, 1,
+		     "{\"id\":%lld,\"result\":{\"version-rolling\":true,"
+		     "\"version-rolling.mask\":\"1fffe000\",%s},"
+		     "\"error\":null}",
+		     req_id(out, "mining.configure"), answers[i]);
+		feed(s, 2,
+		     "{\"id\":%lld,\"result\":[[],\"%s\",8],\"error\":null}",
+		     req_id(out, "mining.subscribe"), c.en1_hex);
+		json_decref(out);
+		feed(s, 3, "%s", c.notify_line);
+		assert_int_equal(r.jobs, 1);
+		/* rolling still agreed from the same answer */
+		assert_int_equal(r.last.version_mask, 0x1fffe000u & c.mask);
+		feed(s, 4, "%s", aux_line);
+		session_get_stats(s, &st);
+		assert_int_equal(st.lines_bad, 1);
+		assert_int_equal(r.updates, 0);
+		assert_int_equal(session_current(s)->aux_count, 0);
+		session_free(s);
+	}
+	/* not offered: a pool answering true anyway does not turn it on */
+	cfg.aux_extension = 0;
+	out = connect_with(&cfg, &r, &s);
+	v = json_array_get(
+	        json_object_get(find_method(out, "mining.configure"), "params"),
+	        0);
+	for (i = 0; i < json_array_size(v); i++)
+		assert_string_not_equal(json_string_value(json_array_get(v, i)),
+		                        "tandem-aux-targets");
+	feed(s, 1,
+	     "{\"id\":%lld,\"result\":{\"tandem-aux-targets\":true},"
+	     "\"error\":null}",
+	     req_id(out, "mining.configure"));
+	feed(s, 2, "{\"id\":%lld,\"result\":[[],\"%s\",8],\"error\":null}",
+	     req_id(out, "mining.subscribe"), c.en1_hex);
+	json_decref(out);
+	feed(s, 3, "%s", c.notify_line);
+	feed(s, 4, "%s", aux_line);
+	session_get_stats(s, &st);
+	assert_int_equal(st.lines_bad, 1);
+	assert_int_equal(session_current(s)->aux_count, 0);
+	session_free(s);
+	/* the extension alone still makes a mining.configure ... */
+	cfg.aux_extension = 1;
+	cfg.version_rolling = 0;
+	cfg.extranonce_subscribe = 0;
+	out = connect_with(&cfg, &r, &s);
+	v = find_method(out, "mining.configure");
+	assert_non_null(v);
+	v = json_object_get(v, "params");
+	assert_int_equal(json_array_size(v), 2);
+	assert_int_equal(json_array_size(json_array_get(v, 0)), 1);
+	assert_string_equal(
+	        json_string_value(json_array_get(json_array_get(v, 0), 0)),
+	        "tandem-aux-targets");
+	assert_int_equal(json_object_size(json_array_get(v, 1)), 0);
+	/* ... and the answer turns it on */
+	feed(s, 1,
+	     "{\"id\":%lld,\"result\":{\"tandem-aux-targets\":true},"
+	     "\"error\":null}",
+	     req_id(out, "mining.configure"));
+	feed(s, 2, "{\"id\":%lld,\"result\":[[],\"%s\",8],\"error\":null}",
+	     req_id(out, "mining.subscribe"), c.en1_hex);
+	json_decref(out);
+	feed(s, 3, "%s", c.notify_line);
+	feed(s, 4, "%s", aux_line);
+	session_get_stats(s, &st);
+	assert_int_equal(st.lines_bad, 0);
+	assert_int_equal(r.updates, 1);
+	assert_int_equal(r.last.aux_count, 1);
+	assert_string_equal(r.last.aux[0].name, "ext");
+	assert_int_equal(r.last.version_mask, 0);
+	session_free(s);
+	/* nothing to ask: no mining.configure at all */
+	cfg.aux_extension = 0;
+	out = connect_with(&cfg, &r, &s);
+	assert_null(find_method(out, "mining.configure"));
+	assert_non_null(find_method(out, "mining.subscribe"));
+	json_decref(out);
+	session_free(s);
+	json_decref(c.root);
+}
+
+/* The capture's notify under another job id, its coinb2 grown to cb2_len
+ * bytes by repeating its own bytes and its branch to nbranch entries by
+ * repeating its own entries. */
+static void notify_grown(const struct capture *c, const char *job_id,
+                         size_t cb2_len, size_t nbranch, int clean, char *line,
+                         size_t cap)
+{
+	const json_t *n = vec_get(c->job, "notify");
+	const json_t *br = vec_get(n, "merkle_branch");
+	uint8_t *cb2, *grown;
+	size_t len, i;
+	char *hex, *dump;
+	json_t *branch = json_array(), *msg;
+
+	cb2 = vec_hex_alloc(n, "coinb2", &len);
+	assert_true(len > 0 && json_array_size(br) > 0);
+	grown = malloc(cb2_len);
+	hex = malloc(2 * cb2_len + 1);
+	assert_non_null(grown);
+	assert_non_null(hex);
+	for (i = 0; i < cb2_len; i++)
+		grown[i] = cb2[i % len];
+	hex_encode(grown, cb2_len, hex, 2 * cb2_len + 1);
+	for (i = 0; i < nbranch; i++)
+		json_array_append(branch,
+		                  json_array_get(br, i % json_array_size(br)));
+	msg = json_pack("{s:n,s:s,s:[s,O,O,s,o,O,O,O,b]}", "id", "method",
+	                "mining.notify", "params", job_id,
+	                vec_get(n, "prevhash"), vec_get(n, "coinb1"), hex,
+	                branch, vec_get(n, "version"), vec_get(n, "nbits"),
+	                vec_get(n, "ntime"), clean);
+	assert_non_null(msg);
+	dump = json_dumps(msg, JSON_COMPACT);
+	assert_non_null(dump);
+	assert_true(strlen(dump) < cap);
+	snprintf(line, cap, "%s", dump);
+	free(dump);
+	json_decref(msg);
+	free(hex);
+	free(grown);
+	free(cb2);
+}
+
+/* Work the session issues always fits the device protocol: the limits
+ * are found with the job model (job_proto_stratum), the session must
+ * issue a job right at them and refuse one just beyond, with a reason. */
+static void test_device_limits(void **state)
+{
+	struct capture c;
+	struct session_cfg cfg;
+	struct session_ctx *s;
+	struct session_stats st;
+	struct job_stratum *js = malloc(sizeof(*js));
+	struct proto_job *pj = malloc(sizeof(*pj));
+	struct rec r;
+	char line[8192];
+	size_t limit, i;
+	uint32_t old;
+	json_t *out;
+
+	(void)state;
+	assert_non_null(js);
+	assert_non_null(pj);
+	load_capture(&c, "mujina_bitaxe_public_pool_version_rolling", 8192);
+	s = open_capture(&c, &r, 1, 8);
+	assert_int_equal(job_proto_stratum(r.last.js, r.last.en1,
+	                                   r.last.en1_len, NULL,
+	                                   r.last.en2_size, 0, 0, 0, pj),
+	                 0);
+	/* the longest coinb2 the job model splits into TANDEM_MAX_REM_BLOCKS
+	 * blocks with this capture's coinb1 and extranonce sizes */
+	*js = *r.last.js;
+	for (limit = js->coinb2_len;; limit++) {
+		for (i = 0; i <= limit; i++)
+			js->coinb2[i] =
+			        r.last.js->coinb2[i % r.last.js->coinb2_len];
+		js->coinb2_len = limit + 1;
+		if (job_proto_stratum(js, r.last.en1, r.last.en1_len, NULL,
+		                      r.last.en2_size, 0, 0, 0,
+		                      pj) == TANDEM_ERR_RANGE)
+			break;
+	}
+	assert_true(limit < 64u * TANDEM_MAX_REM_BLOCKS);
+	old = r.last.seq;
+
+	/* at the limit: issued, and the device job builds */
+	notify_grown(&c, "fits", limit, 1, 0, line, sizeof(line));
+	feed(s, 20, "%s", line);
+	assert_int_equal(r.jobs, 2);
+	assert_string_equal(r.last.js->job_id, "fits");
+	assert_int_equal(r.last.js->coinb2_len, limit);
+	assert_int_equal(job_proto_stratum(r.last.js, r.last.en1,
+	                                   r.last.en1_len, NULL,
+	                                   r.last.en2_size, 0, 0, 0, pj),
+	                 0);
+	assert_int_equal(pj->rem_blocks, TANDEM_MAX_REM_BLOCKS);
+	/* one byte more: refused with the reason, the current job stays */
+	notify_grown(&c, "toolong", limit + 1, 1, 0, line, sizeof(line));
+	feed(s, 21, "%s", line);
+	assert_int_equal(r.jobs, 2);
+	assert_int_equal(r.errors, 1);
+	assert_non_null(strstr(r.last_error, "job toolong refused"));
+	assert_non_null(strstr(r.last_error, "64-byte boundary"));
+	assert_non_null(strstr(r.last_error, "takes at most 8"));
+	assert_string_equal(session_current(s)->js->job_id, "fits");
+	/* TANDEM_MAX_BRANCH entries fit, one more does not */
+	notify_grown(&c, "deep", 99, TANDEM_MAX_BRANCH, 0, line, sizeof(line));
+	feed(s, 22, "%s", line);
+	assert_int_equal(r.jobs, 3);
+	assert_int_equal(job_proto_stratum(r.last.js, r.last.en1,
+	                                   r.last.en1_len, NULL,
+	                                   r.last.en2_size, 0, 0, 0, pj),
+	                 0);
+	notify_grown(&c, "deeper", 99, TANDEM_MAX_BRANCH + 1, 0, line,
+	             sizeof(line));
+	feed(s, 23, "%s", line);
+	assert_int_equal(r.jobs, 3);
+	assert_non_null(strstr(r.last_error, "job deeper refused: merkle "
+	                                     "branch of 17 entries"));
+	*js = *r.last.js;
+	js->branch_count = TANDEM_MAX_BRANCH + 1;
+	assert_int_equal(job_proto_stratum(js, r.last.en1, r.last.en1_len, NULL,
+	                                   r.last.en2_size, 0, 0, 0, pj),
+	                 TANDEM_ERR_RANGE);
+	/* a refused clean job flushes the old work: devices stop, a share
+	 * of the capture's job is stale */
+	notify_grown(&c, "cleanbig", limit + 1, 1, 1, line, sizeof(line));
+	feed(s, 24, "%s", line);
+	assert_int_equal(r.stops, 1);
+	assert_null(session_current(s));
+	r.last.seq = old;
+	assert_int_equal(share(s, &c, &r, c.version, 0, 25),
+	                 SESSION_SHARE_STALE);
+	session_get_stats(s, &st);
+	assert_int_equal(st.jobs_refused, 3);
+	assert_int_equal(st.jobs, 3);
+	check_invariant(s);
+	session_free(s);
+
+	/* a job that came before the subscribe answer is checked when the
+	 * extranonce sizes are known */
+	session_cfg_default(&cfg);
+	cfg.user = "u";
+	out = connect_with(&cfg, &r, &s);
+	feed(s, 1,
+	     "{\"id\":%lld,\"result\":{\"version-rolling\":false},"
+	     "\"error\":null}",
+	     req_id(out, "mining.configure"));
+	notify_grown(&c, "early", limit + 1, 1, 1, line, sizeof(line));
+	feed(s, 2, "%s", line);
+	feed(s, 3, "{\"id\":%lld,\"result\":[[],\"%s\",%zu],\"error\":null}",
+	     req_id(out, "mining.subscribe"), c.en1_hex, c.en2_len);
+	json_decref(out);
+	assert_int_equal(r.jobs, 0);
+	assert_int_equal(r.stops, 1);
+	assert_non_null(strstr(r.last_error, "job early refused"));
+	session_get_stats(s, &st);
+	assert_int_equal(st.jobs_refused, 1);
+	assert_null(session_current(s));
+	session_free(s);
+
+	/* an extranonce2 wider than the device rolls fails the pool at
+	 * subscribe, so failover can pick another */
+	out = connect_with(&cfg, &r, &s);
+	feed(s, 1, "{\"id\":%lld,\"result\":[[],\"%s\",%u],\"error\":null}",
+	     req_id(out, "mining.subscribe"), c.en1_hex, TANDEM_MAX_EN2 + 1);
+	json_decref(out);
+	assert_int_equal(session_failed(s), TANDEM_ERR_UNSUPPORTED);
+	assert_non_null(strstr(session_fail_reason(s), "extranonce2_size 9"));
+	session_free(s);
+	json_decref(c.root);
+	free(js);
+	free(pj);
+}
+
 static void test_refused_login(void **state)
 {
 	struct session_cfg cfg;
@@ -828,6 +1139,8 @@ int main(void)
 	        cmocka_unit_test(test_server_requests),
 	        cmocka_unit_test(test_extranonce_and_mask),
 	        cmocka_unit_test(test_aux_targets),
+	        cmocka_unit_test(test_aux_negotiation),
+	        cmocka_unit_test(test_device_limits),
 	        cmocka_unit_test(test_refused_login),
 	};
 

@@ -726,6 +726,118 @@ static void test_format_errors(void **state)
 	                 TANDEM_ERR_INVAL);
 }
 
+/* Tandem's "tandem-aux-targets" (docs/stratum-extensions.md): offered in
+ * mining.configure after the BIP310 extensions, without parameters; on
+ * only when the pool answers true. The lines are the document's own. */
+static void test_aux_extension(void **state)
+{
+	struct stratum_configure_req cr = {0};
+	struct stratum_configure_result res;
+	struct stratum_msg m;
+	char buf[512], err[ERRLEN];
+	size_t i;
+	int n;
+	static const struct {
+		const char *result; /* the "result" member */
+		int rc, aux, rolling;
+	} answers[] = {
+	        /* the document's example answer */
+	        {"{\"version-rolling\":true,\"version-rolling.mask\":"
+	         "\"1fffe000\",\"tandem-aux-targets\":true}",
+	         0, 1, 1},
+	        {"{\"tandem-aux-targets\":true}", 0, 1, 0},
+	        /* refused: false, a reason string, absent, null */
+	        {"{\"version-rolling\":true,\"version-rolling.mask\":"
+	         "\"1fffe000\",\"tandem-aux-targets\":false}",
+	         0, 0, 1},
+	        {"{\"tandem-aux-targets\":\"unknown extension\"}", 0, 0, 0},
+	        {"{\"version-rolling\":true,\"version-rolling.mask\":"
+	         "\"1fffe000\"}",
+	         0, 0, 1},
+	        {"{\"tandem-aux-targets\":null}", 0, 0, 0},
+	        /* any other answer turns it off without failing the rest */
+	        {"{\"version-rolling\":true,\"version-rolling.mask\":"
+	         "\"1fffe000\",\"tandem-aux-targets\":1}",
+	         0, 0, 1},
+	        {"{\"tandem-aux-targets\":{\"on\":true}}", 0, 0, 0},
+	        {"{}", 0, 0, 0},
+	        /* a broken BIP310 answer still fails the whole result */
+	        {"{\"version-rolling\":1,\"tandem-aux-targets\":true}",
+	         TANDEM_ERR_PARSE, 0, 0},
+	};
+
+	(void)state;
+	/* The document's mining.configure request, byte for byte. */
+	cr.version_rolling = 1;
+	cr.version_mask = 0x1fffe000u;
+	cr.version_min_bit_count = 2;
+	cr.subscribe_extranonce = 1;
+	cr.aux_targets = 1;
+	n = stratum_format_configure(buf, sizeof(buf), 1, &cr);
+	assert_true(n > 0);
+	assert_string_equal(
+	        buf, "{\"id\":1,\"method\":\"mining.configure\",\"params\":[["
+	             "\"version-rolling\",\"subscribe-extranonce\","
+	             "\"tandem-aux-targets\"],{\"version-rolling.mask\":"
+	             "\"1fffe000\",\"version-rolling.min-bit-count\":2}]}\n");
+	/* With a minimum difficulty the name still comes last and adds no
+	 * parameter of its own. */
+	cr.minimum_difficulty = 1;
+	cr.minimum_difficulty_value = 512;
+	n = stratum_format_configure(buf, sizeof(buf), 2, &cr);
+	expect_json(buf, n,
+	            "{\"id\":2,\"method\":\"mining.configure\",\"params\":"
+	            "[[\"version-rolling\",\"minimum-difficulty\","
+	            "\"subscribe-extranonce\",\"tandem-aux-targets\"],"
+	            "{\"version-rolling.mask\":\"1fffe000\","
+	            "\"version-rolling.min-bit-count\":2,"
+	            "\"minimum-difficulty.value\":512}]}");
+	/* Alone it is enough for a request: no BIP310 parameters. */
+	memset(&cr, 0, sizeof(cr));
+	cr.aux_targets = 1;
+	n = stratum_format_configure(buf, sizeof(buf), 3, &cr);
+	assert_true(n > 0);
+	assert_string_equal(buf, "{\"id\":3,\"method\":\"mining.configure\","
+	                         "\"params\":[[\"tandem-aux-targets\"],{}]}\n");
+	/* Not asked for: the name is not sent. */
+	cr.aux_targets = 0;
+	cr.subscribe_extranonce = 1;
+	n = stratum_format_configure(buf, sizeof(buf), 4, &cr);
+	assert_true(n > 0);
+	assert_null(strstr(buf, STRATUM_EXT_AUX_TARGETS));
+
+	for (i = 0; i < sizeof(answers) / sizeof(answers[0]); i++) {
+		char line[512];
+
+		snprintf(line, sizeof(line),
+		         "{\"id\":1,\"result\":%s,\"error\":null}",
+		         answers[i].result);
+		parse_ok(line, &m);
+		memset(&res, 0x5a, sizeof(res));
+		n = stratum_result_configure(&m, &res, err, sizeof(err));
+		if (n != answers[i].rc)
+			fail_msg("answer %zu: got %d (%s), want %d", i, n, err,
+			         answers[i].rc);
+		if (n == 0) {
+			if (res.aux_targets != answers[i].aux ||
+			    res.version_rolling != answers[i].rolling)
+				fail_msg("answer %zu: aux %d rolling %d", i,
+				         res.aux_targets, res.version_rolling);
+			if (answers[i].rolling)
+				assert_int_equal(res.version_mask, 0x1fffe000u);
+		}
+		stratum_msg_free(&m);
+	}
+	/* An error answer (a pool without mining.configure) is not a
+	 * result: the caller treats the extension as off. */
+	parse_ok("{\"id\":1,\"result\":null,\"error\":[20,\"Method not "
+	         "found\",null]}",
+	         &m);
+	assert_int_equal(stratum_result_configure(&m, &res, err, sizeof(err)),
+	                 TANDEM_ERR_INVAL);
+	stratum_msg_free(&m);
+}
+
 /* ------------------------------------------------------------------ */
 /* Pool messages other than notify                                      */
 
@@ -1378,6 +1490,7 @@ static void test_bad_big(void **state)
 	static const char with_nul[] = "{\"id\":1,\"result\":true}\0{}";
 	size_t cap = 80 * 1024, n, i;
 	char *line = malloc(cap);
+	char detail[128];
 	struct stratum_msg m;
 
 	(void)state;
@@ -1410,16 +1523,48 @@ static void test_bad_big(void **state)
 	line[n] = '\0';
 	check_bad(line, n, TANDEM_ERR_PARSE, "JSON");
 
-	/* coinb1 above STRATUM_MAX_COINB bytes. */
+	/* The parser's coinbase limit is the job model's: a coinb1 of
+	 * JOB_COINB_MAX bytes parses and becomes a job_stratum, one byte
+	 * more is refused by the parser with one clear error. */
 	n = (size_t)snprintf(line, cap, NTF_HEAD NTF_JOB "," NTF_PREV ",\"");
-	for (i = 0; i < 2 * (STRATUM_MAX_COINB + 1); i++)
+	for (i = 0; i < 2 * JOB_COINB_MAX; i++)
 		line[n++] = 'a';
 	n += (size_t)snprintf(line + n, cap - n,
 	                      "\"," NTF_CB2 "," NTF_BR "," NTF_VER "," NTF_NBITS
 	                      "," NTF_NTIME "," NTF_CLEAN "]}");
-	check_bad(line, n, TANDEM_ERR_RANGE, "coinb1: 16385 bytes");
+	assert_int_equal(stratum_parse_line(line, n, &m, NULL, 0), 0);
+	assert_int_equal(m.u.notify.coinb1_len, JOB_COINB_MAX);
+	{
+		struct job_stratum *j = malloc(sizeof(*j));
 
-	/* 33 merkle branch entries. */
+		assert_non_null(j);
+		to_job(&m.u.notify, j);
+		assert_int_equal(j->coinb1[JOB_COINB_MAX - 1], 0xaa);
+		free(j);
+	}
+	stratum_msg_free(&m);
+	n = (size_t)snprintf(line, cap, NTF_HEAD NTF_JOB "," NTF_PREV ",\"");
+	for (i = 0; i < 2 * (JOB_COINB_MAX + 1); i++)
+		line[n++] = 'a';
+	n += (size_t)snprintf(line + n, cap - n,
+	                      "\"," NTF_CB2 "," NTF_BR "," NTF_VER "," NTF_NBITS
+	                      "," NTF_NTIME "," NTF_CLEAN "]}");
+	snprintf(detail, sizeof(detail), "coinb1: %u bytes, at most %u",
+	         JOB_COINB_MAX + 1, JOB_COINB_MAX);
+	check_bad(line, n, TANDEM_ERR_RANGE, detail);
+	/* The same for coinb2. */
+	n = (size_t)snprintf(line, cap,
+	                     NTF_HEAD NTF_JOB "," NTF_PREV "," NTF_CB1 ",\"");
+	for (i = 0; i < 2 * (JOB_COINB_MAX + 1); i++)
+		line[n++] = 'b';
+	n += (size_t)snprintf(line + n, cap - n,
+	                      "\"," NTF_BR "," NTF_VER "," NTF_NBITS
+	                      "," NTF_NTIME "," NTF_CLEAN "]}");
+	snprintf(detail, sizeof(detail), "coinb2: %u bytes, at most %u",
+	         JOB_COINB_MAX + 1, JOB_COINB_MAX);
+	check_bad(line, n, TANDEM_ERR_RANGE, detail);
+
+	/* One merkle branch entry more than the job model holds. */
 	n = (size_t)snprintf(line, cap,
 	                     NTF_HEAD NTF_JOB "," NTF_PREV "," NTF_CB1
 	                                      "," NTF_CB2 ",[");
@@ -1429,7 +1574,9 @@ static void test_bad_big(void **state)
 	n += (size_t)snprintf(line + n, cap - n,
 	                      "]," NTF_VER "," NTF_NBITS "," NTF_NTIME
 	                      "," NTF_CLEAN "]}");
-	check_bad(line, n, TANDEM_ERR_RANGE, "merkle_branch: 33 entries");
+	snprintf(detail, sizeof(detail), "merkle_branch: %u entries",
+	         JOB_MAX_BRANCH + 1);
+	check_bad(line, n, TANDEM_ERR_RANGE, detail);
 	free(line);
 }
 
@@ -1458,6 +1605,7 @@ int main(void)
 	        cmocka_unit_test(test_submit_vectors),
 	        cmocka_unit_test(test_format_requests),
 	        cmocka_unit_test(test_format_errors),
+	        cmocka_unit_test(test_aux_extension),
 	        cmocka_unit_test(test_pool_methods),
 	        cmocka_unit_test(test_order_independent),
 	        cmocka_unit_test(test_responses),

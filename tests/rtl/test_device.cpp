@@ -565,10 +565,6 @@ void test_differential(Tally &t, Dev &d, const tj::Block &b)
 	for (int i = 0; i < 400; i++) {
 		d.run_for(2000);
 		bool ok = d.status(st);
-		if (getenv("DIFF_DEBUG"))
-			std::printf("poll %llu hashes %llu rolls %u state %x\n",
-				    (unsigned long long)d.tb.cycles(),
-				    (unsigned long long)st.hashes, st.rolls, st.state);
 		if (ok && st.hashes - st0.hashes >= need)
 			break;
 	}
@@ -579,14 +575,6 @@ void test_differential(Tally &t, Dev &d, const tj::Block &b)
 	d.run_for(3000);
 	t.check(d.flush(2, r), "diff: flush at the end");
 	int bad = 0, later = 0;
-	if (getenv("DIFF_DEBUG"))
-		for (auto &x : d.shares) {
-			struct proto_share sh;
-			get_share(x, sh);
-			std::printf("share cyc %llu gen %u job %x en2 %02x%02x%02x v %08x n %08x\n",
-				    (unsigned long long)x.cycle, sh.generation, sh.job_id,
-				    sh.en2[2], sh.en2[1], sh.en2[0], sh.version, sh.nonce);
-		}
 	for (auto &x : d.shares) {
 		struct proto_share sh;
 		uint8_t h[32];
@@ -606,14 +594,9 @@ void test_differential(Tally &t, Dev &d, const tj::Block &b)
 	for (auto &k : want)
 		if (!got.count(k)) {
 			missing++;
-			if (getenv("DIFF_DEBUG"))
-				std::printf("missing en2 %06llx version %08x nonce %08x\n",
-					    (unsigned long long)std::get<0>(k),
-					    std::get<1>(k), std::get<2>(k));
-		} else if (getenv("DIFF_DEBUG")) {
-				std::printf("got     en2 %06llx version %08x nonce %08x\n",
-					    (unsigned long long)std::get<0>(k),
-					    std::get<1>(k), std::get<2>(k));
+			std::printf("missing: en2 %06llx version %08x nonce %08x\n",
+				    (unsigned long long)std::get<0>(k),
+				    std::get<1>(k), std::get<2>(k));
 		}
 	std::printf("diff: %zu shares expected in range, %zu received, "
 		    "%d beyond it, %u rolls, %llu hashes\n",
