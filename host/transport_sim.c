@@ -1,7 +1,8 @@
 /* sim transport: the Verilator model of the whole device (tandem-sim)
  * over a Unix socket, or TCP on loopback.
- *   sim            spawn tandem-sim on a fresh socket under $TMPDIR; it
- *                  is restarted if it dies and killed on close
+ *   sim            spawn tandem-sim --once on a fresh socket under
+ *                  $TMPDIR; it ends with the connection, and a reconnect
+ *                  starts a fresh one (like a replugged board)
  *   sim:PATH       connect to a running tandem-sim's Unix socket
  *   sim:tcp:HOST:PORT  connect to a running tandem-sim over TCP */
 #include <errno.h>
@@ -152,6 +153,9 @@ static int spawn(struct tsim *t, char *err, size_t errlen)
 	argv[argc++] = t->bin;
 	argv[argc++] = "--socket";
 	argv[argc++] = t->path;
+	/* A spawned simulator serves this host only and exits when the
+	 * connection closes; a reconnect starts a fresh one (a replug). */
+	argv[argc++] = "--once";
 	if (t->opts.sim_config) {
 		argv[argc++] = "--config";
 		argv[argc++] = t->opts.sim_config;
@@ -234,6 +238,14 @@ static void kill_child(struct tsim *t)
 
 	if (t->pid <= 0)
 		return;
+	/* with the socket closed it ends by itself (--once) */
+	for (i = 0; i < 200; i++) {
+		if (waitpid(t->pid, &status, WNOHANG) == t->pid) {
+			t->pid = 0;
+			return;
+		}
+		sleep_ms(5);
+	}
 	kill(t->pid, SIGTERM);
 	for (i = 0; i < 100; i++) {
 		if (waitpid(t->pid, &status, WNOHANG) == t->pid) {
@@ -339,16 +351,16 @@ fail:
 static int sim_reconnect(struct transport *base, char *err, size_t errlen)
 {
 	struct tsim *t = (struct tsim *)base;
-	int status;
 
 	if (t->fd >= 0)
 		close(t->fd);
 	t->fd = -1;
-	if (t->spawn && t->pid > 0 &&
-	    waitpid(t->pid, &status, WNOHANG) == t->pid) {
-		log_warn("sim", "simulator pid %d ended; restarting it",
-			 (int)t->pid);
-		t->pid = 0;
+	if (t->spawn && t->pid > 0) {
+		/* it serves one connection: let it go, start a fresh one */
+		kill_child(t);
+		log_info("sim", "starting a fresh simulator");
+		/* the injected disconnect is one-shot */
+		t->opts.faults.disconnect = 0;
 	}
 	if (t->spawn && t->pid <= 0) {
 		int rc = spawn(t, err, errlen);

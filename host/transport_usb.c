@@ -18,9 +18,10 @@
 #include "transport.h"
 
 #define USB_IN_TRANSFERS 4
-#define USB_IN_LEN 512
+#define USB_IN_LEN 2048 /* a whole frame per transfer (docs/firmware.md) */
 #define USB_RING (64u * 1024u)
 #define USB_TIMEOUT_MS 1000
+#define USB_PRODUCT "Tandem USB bridge" /* docs/firmware.md */
 
 struct tusb {
 	struct transport base;
@@ -146,6 +147,18 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 		if (t->serial[0] && strcmp((char *)sn, t->serial) != 0) {
 			libusb_close(h);
 			continue;
+		}
+		/* The pid.codes test PID is shared: check the product too. */
+		if (t->vid == 0x1209 && t->pid == 0x0001) {
+			unsigned char prod[64] = "";
+
+			if (dd.iProduct)
+				libusb_get_string_descriptor_ascii(
+					h, dd.iProduct, prod, sizeof(prod));
+			if (strcmp((char *)prod, USB_PRODUCT) != 0) {
+				libusb_close(h);
+				continue;
+			}
 		}
 		if (libusb_get_active_config_descriptor(list[i], &cfg) < 0) {
 			libusb_close(h);

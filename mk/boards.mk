@@ -195,7 +195,7 @@ $(BUILD)/tests/rtl/$(2): tests/rtl/test_$(1).cpp rtl/$(1).v sim/testb.h
 	$$(VERILATOR) $$(BOARD_VFLAGS) --top-module $(1) $(3) \
 		-Mdir $(BUILD)/boards/obj_$(2) -CFLAGS "$$(BOARD_VCFLAGS) $(4)" \
 		-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" \
-		rtl/$(1).v $(CURDIR)/$$< -o $(CURDIR)/$$@ \
+		rtl/$(1).v $$(abspath $$<) -o $$(abspath $$@) \
 		>$(BUILD)/boards/obj_$(2).log 2>&1 \
 		|| { tail -n 30 $(BUILD)/boards/obj_$(2).log; exit 1; }
 TEST_BINS += $(BUILD)/tests/rtl/$(2)

@@ -101,6 +101,7 @@ module hash_core #(
 	wire         iss_valid, iss_sel;
 	wire [31:0]  iss_next;
 	wire [32:0]  iss_left;
+	wire         iss_first;
 	wire [511:0] mid_v, st3_v;
 	wire [191:0] tail_v;
 	wire [63:0]  w16_v, w17_v, c18_v, start_v;
@@ -129,6 +130,7 @@ module hash_core #(
 		.iss_sel_o(iss_sel),
 		.iss_next_o(iss_next),
 		.iss_left_o(iss_left),
+		.iss_first_o(iss_first),
 		.mid_o(mid_v),
 		.tail_o(tail_v),
 		.st3_o(st3_v),
@@ -162,10 +164,12 @@ module hash_core #(
 	wire [31:0]  c18 = iss_sel ? c18_v[63:32] : c18_v[31:0];
 
 	// --- pipelines -----------------------------------------------------------
+	// side-band of a nonce: {first beat of its job, job buffer}
 	wire [N-1:0]  out_valid;
-	wire [N-1:0]  out_side;
+	wire [2*N-1:0] out_side;
 	wire [N*32-1:0] out_h7;
-	wire [N-1:0]  x_side;
+	wire [2*N-1:0] x_side;
+	wire [N-1:0]  x_valid;
 	wire [255:0]  x_mid = x_side[0] ? mid_v[511:256] : mid_v[255:0];
 	wire [31:0]   thr;
 	wire          thr_any;
@@ -176,23 +180,24 @@ module hash_core #(
 			wire [32:0] lane = p;
 			hash_pipe #(
 				.LOOP_LOG2(LOOP_LOG2),
-				.SW(1)
+				.SW(2)
 			) u_pipe (
 				.clk_i(clk_i),
 				.rst_ni(rst_ni),
 				.flush_i(flush_i),
 				.in_valid_i(iss_take && (lane < iss_left)),
 				.in_ready_o(pipe_ready[p]),
-				.in_side_i(iss_sel),
+				.in_side_i({iss_first, iss_sel}),
 				.in_nonce_i(iss_next + lane[31:0]),
 				.in_st3_i(st3),
 				.in_w16_i(w16),
 				.in_w17_i(w17),
 				.in_c18_i(c18),
-				.x_side_o(x_side[p]),
+				.x_valid_o(x_valid[p]),
+				.x_side_o(x_side[2*p +: 2]),
 				.x_mid_i(x_mid),
 				.out_valid_o(out_valid[p]),
-				.out_side_o(out_side[p]),
+				.out_side_o(out_side[2*p +: 2]),
 				.out_h7_o(out_h7[p*32 +: 32])
 			);
 		end
@@ -201,13 +206,14 @@ module hash_core #(
 	// --- exit: pre-filter, nonce tracking ---------------------------------
 	// The hash as a little-endian number has byteswap(H7) as its top word.
 	// Lanes leave in lockstep and in issue order, lane 0 always valid, so
-	// the nonce of a beat is tracked here instead of riding down the pipe.
+	// the nonce of a beat is tracked here instead of riding down the pipe:
+	// the first beat of a job restarts at its window start, every other
+	// beat is PIPELINES nonces after the one before.
 	reg           ex_valid_q;
 	reg           ex_sel_q;
 	reg [N-1:0]   ex_hit_q;
 	reg [N-1:0]   ex_lanes_q;
 	reg [31:0]    base_q;
-	reg           first_q;
 	reg [63:0]    hash_count_q;
 
 	wire [N-1:0] hit;
@@ -220,6 +226,7 @@ module hash_core #(
 	endgenerate
 
 	wire        ex_sel = out_side[0];
+	wire        ex_first = out_side[1];
 	wire [31:0] ex_start = ex_sel ? start_v[63:32] : start_v[31:0];
 	wire [31:0] n32 = N;
 
@@ -230,21 +237,17 @@ module hash_core #(
 			ex_hit_q <= {N{1'b0}};
 			ex_lanes_q <= {N{1'b0}};
 			base_q <= 32'd0;
-			first_q <= 1'b1;
 		end else if (flush_i) begin
 			ex_valid_q <= 1'b0;
 			ex_hit_q <= {N{1'b0}};
 			ex_lanes_q <= {N{1'b0}};
-			first_q <= 1'b1;
 		end else begin
 			ex_valid_q <= out_valid[0];
 			ex_hit_q <= hit;
 			ex_lanes_q <= out_valid;
 			if (out_valid[0]) begin
 				ex_sel_q <= ex_sel;
-				first_q <= 1'b0;
-				base_q <= (first_q || ex_sel != ex_sel_q) ?
-					  ex_start : base_q + n32;
+				base_q <= ex_first ? ex_start : base_q + n32;
 			end
 		end
 
@@ -406,8 +409,9 @@ module hash_core #(
 	always @(posedge clk_i)
 		for (q = 1; q < N; q = q + 1)
 			if ((out_valid[q] && (!out_valid[0] ||
-			     out_side[q] != out_side[0])) ||
-			    (x_side[q] != x_side[0] && out_valid[q]))
+			     out_side[2*q +: 2] != out_side[1:0])) ||
+			    (x_valid[q] && (!x_valid[0] ||
+			     x_side[2*q +: 2] != x_side[1:0])))
 				$error("hash_core: pipelines out of lockstep");
 `endif
 

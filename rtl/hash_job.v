@@ -37,6 +37,7 @@ module hash_job #(
 	output wire             iss_sel_o,     // buffer of that beat
 	output wire [31:0]      iss_next_o,    // nonce of lane 0
 	output wire [32:0]      iss_left_o,    // nonces left in the window
+	output wire             iss_first_o,   // the first beat of its job
 
 	// both buffers' fields, buffer b in [b*W +: W]
 	output wire [511:0]     mid_o,
@@ -99,6 +100,7 @@ module hash_job #(
 	// --- buffers ----------------------------------------------------------
 	wire [63:0] next_v;
 	wire [65:0] left_v;
+	wire [1:0]  first_v;
 
 	genvar b;
 	generate
@@ -109,6 +111,7 @@ module hash_job #(
 			reg [31:0]      w16_q, w17_q, c18_q;
 			reg [31:0]      start_q, next_q;
 			reg [32:0]      left_q;
+			reg             first_q;
 			reg [TAG_W-1:0] tag_q;
 
 			wire mine_wr = (wr_sel_q == b);
@@ -135,12 +138,15 @@ module hash_job #(
 				if (!rst_ni) begin
 					next_q <= 32'd0;
 					left_q <= 33'd0;
+					first_q <= 1'b0;
 				end else if (accept && mine_wr) begin
 					next_q <= work_nonce_start_i;
 					left_q <= work_nonce_count_i;
+					first_q <= 1'b1;
 				end else if (iss_take_i && mine_iss) begin
 					next_q <= next_q + N[31:0];
 					left_q <= (left_q > N) ? left_q - N : 33'd0;
+					first_q <= 1'b0;
 				end
 
 			assign mid_o[b*256 +: 256] = mid_q;
@@ -153,6 +159,7 @@ module hash_job #(
 			assign tag_o[b*TAG_W +: TAG_W] = tag_q;
 			assign next_v[b*32 +: 32] = next_q;
 			assign left_v[b*33 +: 33] = left_q;
+			assign first_v[b] = first_q;
 		end
 	endgenerate
 
@@ -165,6 +172,7 @@ module hash_job #(
 	assign iss_sel_o = iss_sel_q;
 	assign iss_next_o = iss_sel_q ? next_v[63:32] : next_v[31:0];
 	assign iss_left_o = left_cur;
+	assign iss_first_o = first_v[iss_sel_q];
 	assign idle_o = !pc_busy_q && (full_q == 2'b00);
 
 	always @(posedge clk_i or negedge rst_ni)

@@ -39,6 +39,7 @@ module hash_pipe #(
 
 	// hand-over: side-band of the nonce leaving ring 1, and the midstate
 	// of its job (combinational answer, same clock)
+	output wire          x_valid_o,
 	output wire [SW-1:0] x_side_o,
 	input  wire [255:0]  x_mid_i,
 
@@ -99,6 +100,7 @@ module hash_pipe #(
 						    x_mid_i[255-32*i -: 32];
 		end
 	endgenerate
+	assign x_valid_o = t1_valid;
 	assign x_side_o = t1_side;
 
 	// Round 0 of the second hash on the constant IV with W[0] = digest H0.

@@ -211,6 +211,13 @@ public:
 			     (unsigned long long)last_hashes_, util);
 	}
 
+	// Ends the simulation: final() and a flush of the waves.
+	void finish()
+	{
+		tb_.m->final();
+		Verilated::runFlushCallbacks();
+	}
+
 	void log(int level, const char *fmt, ...)
 	{
 		if (level > o_.verbose)
@@ -556,12 +563,17 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, nullptr);
 	signal(SIGPIPE, SIG_IGN);
 
-	Sim sim(argc, argv, o);
+	// Never destroyed: TestBench (sim/testb.h) declares its model before
+	// its VerilatedContext, so destroying it frees the context first and
+	// the model's destructor then blocks on the freed context's mutex.
+	// finish() + _exit() end the process cleanly instead.
+	Sim &sim = *new Sim(argc, argv, o);
 	int lfd = listen_on(o);
 	if (lfd < 0) {
 		std::fprintf(stderr, "tandem-sim: cannot listen on %s: %s\n",
 			     o.tcp_port ? "tcp port" : o.socket_path.c_str(), std::strerror(errno));
-		return 1;
+		std::fflush(nullptr);
+		_exit(1);
 	}
 	sim.log(1, "configuration %s listening on %s", SIM_CONFIG,
 		o.tcp_port ? "tcp" : o.socket_path.c_str());
@@ -596,5 +608,7 @@ int main(int argc, char **argv)
 	if (!o.tcp_port)
 		unlink(o.socket_path.c_str());
 	sim.report();
-	return rc;
+	sim.finish();
+	std::fflush(nullptr);
+	_exit(rc);
 }

@@ -44,19 +44,19 @@
 extern "C" {
 #endif
 
-#define CONFIG_MAX_FILE     (1u << 20)    /* bytes of a config file */
-#define CONFIG_MAX_POOLS    POOLS_MAX     /* pools, in failover order */
-#define CONFIG_MAX_URL      511u          /* characters of a pool URL */
-#define CONFIG_MAX_USER     255u          /* characters of a pool user */
-#define CONFIG_MAX_PASS     255u          /* characters of a password */
-#define CONFIG_MAX_DEVICES  32u           /* device strings */
-#define CONFIG_MAX_DEVICE   127u          /* characters of one */
+#define CONFIG_MAX_FILE     (1u << 20)      /* bytes of a config file */
+#define CONFIG_MAX_POOLS    POOLS_MAX       /* pools, in failover order */
+#define CONFIG_MAX_URL      511u            /* characters of a pool URL */
+#define CONFIG_MAX_USER     255u            /* characters of a pool user */
+#define CONFIG_MAX_PASS     255u            /* characters of a password */
+#define CONFIG_MAX_DEVICES  32u             /* device strings */
+#define CONFIG_MAX_DEVICE   127u            /* characters of one */
 #define CONFIG_MAX_AUX      SESSION_MAX_AUX /* --aux chains */
-#define CONFIG_MAX_ADDR     127u          /* characters of ADDR:PORT */
-#define CONFIG_MAX_PATH     1023u         /* characters of the tls-ca path */
-#define CONFIG_MAX_WARN     16u           /* unknown keys listed */
-#define CONFIG_MAX_WARN_LEN 95u           /* characters of one warning */
-#define CONFIG_API_PORT     4028u         /* cgminer's API port */
+#define CONFIG_MAX_ADDR     127u            /* characters of ADDR:PORT */
+#define CONFIG_MAX_PATH     1023u           /* characters of the tls-ca path */
+#define CONFIG_MAX_WARN     16u             /* unknown keys listed */
+#define CONFIG_MAX_WARN_LEN 95u             /* characters of one warning */
+#define CONFIG_API_PORT     4028u           /* cgminer's API port */
 
 struct config_pool {
 	char url[CONFIG_MAX_URL + 1];   /* checked with pool_url_parse */
@@ -64,14 +64,14 @@ struct config_pool {
 	char pass[CONFIG_MAX_PASS + 1]; /* "" when absent */
 };
 
-/* Caller-owned, about 30 KB (allocate it rather than putting it on a small
+/* Caller-owned, about 25 KB (allocate it rather than putting it on a small
  * stack). Strings are copies, NUL-terminated; "" means not given. */
 struct config {
 	struct config_pool pool[CONFIG_MAX_POOLS];
 	size_t npools;
-	char device[CONFIG_MAX_DEVICES][CONFIG_MAX_DEVICE + 1]; /* syntax
-	                                      * not checked here: run
-	                                      * transport_check on each */
+	/* Device strings as given; their syntax is not checked here (the
+	 * caller runs transport_check on each). */
+	char device[CONFIG_MAX_DEVICES][CONFIG_MAX_DEVICE + 1];
 	size_t ndevices;
 	struct session_aux aux[CONFIG_MAX_AUX]; /* distinct names */
 	size_t naux;

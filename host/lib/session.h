@@ -75,7 +75,13 @@ struct session_cfg {
 void session_cfg_default(struct session_cfg *c);
 
 /* A job ready for the devices. Pointers stay valid until the next call
- * into the session. */
+ * into the session. Every job issued fits the device protocol
+ * (tandem_proto.h): job_proto_stratum(js, en1, en1_len, en2, en2_size,
+ * version_mask, ...) succeeds for it. A notify that does not fit (merkle
+ * branch above TANDEM_MAX_BRANCH, extranonce2 above TANDEM_MAX_EN2, a
+ * coinbase remainder above TANDEM_MAX_REM_BLOCKS) is refused, counted in
+ * jobs_refused and logged as an error with the reason; when it flushed
+ * the old work (clean_jobs) the sink's stop is called. */
 struct session_job {
 	uint32_t seq; /* session-unique job number, for session_share */
 	const struct job_stratum *js;

@@ -349,7 +349,7 @@ def test_differential(dev, tmp, rng, headers, window, jobs, job_windows):
 
 
 def fault_scan(dev, fault, window, extra=(), expect_complete=False, expect_hw=False,
-               timeout=300):
+               timeout=300, min_fraction=0.5, expect_log=None):
     hdr = bytes.fromhex(load("headers.json")["headers"][0]["header_hex"])
     easy = 1 << 250
     start = 0x10000000
@@ -373,9 +373,12 @@ def fault_scan(dev, fault, window, extra=(), expect_complete=False, expect_hw=Fa
     if expect_complete:
         check(set(got) == set(ref), "%s: %d of %d shares" % (what, len(got), len(ref)))
     else:
-        check(len(got) >= len(ref) // 2, "%s: only %d of %d shares" % (what, len(got), len(ref)))
+        check(len(got) >= int(len(ref) * min_fraction),
+              "%s: only %d of %d shares" % (what, len(got), len(ref)))
     if expect_hw:
         check("hardware error" in err, "%s: no hardware error counted" % what)
+    if expect_log:
+        check(expect_log in err, "%s: no '%s' in the log" % (what, expect_log))
     return err
 
 
@@ -383,6 +386,9 @@ def test_faults(dev, window, slow_rate):
     fault_scan(dev, "corrupt=0.01", window)
     fault_scan(dev, "drop=0.05", window)
     fault_scan(dev, "bad-nonce=0.05", window, expect_hw=True)
+    # a device whose results are mostly wrong is reported and reset
+    fault_scan(dev, "bad-nonce=0.7", window, expect_hw=True, timeout=4, min_fraction=0,
+               expect_log="high hardware error rate")
     fault_scan(dev if not dev.startswith("cpu") else "cpu:%d" % slow_rate,
                "disconnect=1", window * 2, expect_complete=True)
     fault_scan(dev, "stall=300", window, expect_complete=True)
@@ -396,7 +402,7 @@ def test_sim_restart(window):
         if not check(srv.start(), "sim restart: tandem-sim did not start"):
             return
         hdr = load("headers.json")["headers"][0]["header_hex"]
-        easy = 1 << 250
+        easy = 1 << 246
         start = 0x20000000
         p = subprocess.Popen([TANDEM, "scan", "--device", "sim:" + srv.path, "--header", hdr,
                               "--nonce-start", str(start), "--nonce-count", str(window),
@@ -547,7 +553,7 @@ def main():
         if want("sim_faults"):
             test_faults("sim", 2048, 0)
         if want("sim_restart"):
-            test_sim_restart(8192)
+            test_sim_restart(300000)
     print("cli: %.0f s" % (time.time() - t0))
     print("cli: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
