@@ -13,59 +13,59 @@
 #define TANDEM_BRIDGE_PID 0x0001u
 
 const struct board boards_table[] = {
-	{
-		.name = "icebreaker",
-		.description = "1BitSquared iCEBreaker (iCE40UP5K), FT2232H",
-		.transport = "ftdi",
-		.vid = 0x0403,
-		.pid = 0x6010,
-		.iface = 'B',
-		.baud = 3000000,
-		.notes = "UART on FT2232H interface B (A is the flash SPI)",
-	},
-	{
-		.name = "hx8k-breakout",
-		.description = "Lattice iCE40-HX8K breakout board, FT2232H",
-		.transport = "ftdi",
-		.vid = 0x0403,
-		.pid = 0x6010,
-		.iface = 'B',
-		.baud = 3000000,
-		.notes = "UART on FT2232H interface B (A is the flash SPI)",
-	},
-	{
-		.name = "ulx3s",
-		.description = "Radiona ULX3S (ECP5), FT231X",
-		.transport = "ftdi",
-		.vid = 0x0403,
-		.pid = 0x6015,
-		.iface = 'A',
-		.baud = 3000000,
-		.notes = "UART on the FT231X (single interface)",
-	},
-	{
-		.name = "tangnano9k",
-		.description = "Sipeed Tang Nano 9K (GW1NR-9), BL702 as FT2232",
-		.transport = "ftdi",
-		.vid = 0x0403,
-		.pid = 0x6010,
-		.iface = 'B',
-		.baud = 3000000,
-		.notes = "the BL702 presents itself as an FT2232 (0403:6010); "
-			 "UART on interface B, A is JTAG",
-	},
-	{
-		.name = "pico-ice",
-		.description = "tinyVision pico-ice (iCE40UP5K + RP2040), "
-			       "Tandem bridge firmware",
-		.transport = "usb",
-		.vid = TANDEM_BRIDGE_VID,
-		.pid = TANDEM_BRIDGE_PID,
-		.iface = 0,
-		.baud = 0,
-		.notes = "RP2040 runs firmware/ (USB bulk <-> FPGA link)",
-	},
-	{.name = NULL},
+        {
+                .name = "icebreaker",
+                .description = "1BitSquared iCEBreaker (iCE40UP5K), FT2232H",
+                .transport = "ftdi",
+                .vid = 0x0403,
+                .pid = 0x6010,
+                .iface = 'B',
+                .baud = 3000000,
+                .notes = "UART on FT2232H interface B (A is the flash SPI)",
+        },
+        {
+                .name = "hx8k-breakout",
+                .description = "Lattice iCE40-HX8K breakout board, FT2232H",
+                .transport = "ftdi",
+                .vid = 0x0403,
+                .pid = 0x6010,
+                .iface = 'B',
+                .baud = 3000000,
+                .notes = "UART on FT2232H interface B (A is the flash SPI)",
+        },
+        {
+                .name = "ulx3s",
+                .description = "Radiona ULX3S (ECP5), FT231X",
+                .transport = "ftdi",
+                .vid = 0x0403,
+                .pid = 0x6015,
+                .iface = 'A',
+                .baud = 3000000,
+                .notes = "UART on the FT231X (single interface)",
+        },
+        {
+                .name = "tangnano9k",
+                .description = "Sipeed Tang Nano 9K (GW1NR-9), BL702 as FT2232",
+                .transport = "ftdi",
+                .vid = 0x0403,
+                .pid = 0x6010,
+                .iface = 'B',
+                .baud = 3000000,
+                .notes = "the BL702 presents itself as an FT2232 (0403:6010); "
+                         "UART on interface B, A is JTAG",
+        },
+        {
+                .name = "pico-ice",
+                .description = "tinyVision pico-ice (iCE40UP5K + RP2040), "
+                               "Tandem bridge firmware",
+                .transport = "usb",
+                .vid = TANDEM_BRIDGE_VID,
+                .pid = TANDEM_BRIDGE_PID,
+                .iface = 0,
+                .baud = 0,
+                .notes = "RP2040 runs firmware/ (USB bulk <-> FPGA link)",
+        },
+        {.name = NULL},
 };
 
 const struct board *boards_find(const char *name)
@@ -84,10 +84,10 @@ int boards_device_string(const struct board *b, char *buf, size_t n)
 
 	if (strcmp(b->transport, "ftdi") == 0)
 		len = snprintf(buf, n, "ftdi:%04x:%04x::%c", b->vid, b->pid,
-			       b->iface ? b->iface : 'A');
+		               b->iface ? b->iface : 'A');
 	else
 		len = snprintf(buf, n, "%s:%04x:%04x", b->transport, b->vid,
-			       b->pid);
+		               b->pid);
 	if (len < 0 || (size_t)len >= n)
 		return TANDEM_ERR_RANGE;
 	return len;

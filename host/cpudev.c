@@ -17,18 +17,18 @@
 #include "tandem_proto.h"
 #include "work.h"
 
-#define CPU_BATCH 1024u           /* nonces between socket polls */
-#define CPU_OUT_MAX (256u * 1024u) /* unsent bytes before shares drop */
-#define CPU_BUILD_ID 0x43505531u  /* "CPU1" */
+#define CPU_BATCH    1024u          /* nonces between socket polls */
+#define CPU_OUT_MAX  (256u * 1024u) /* unsent bytes before shares drop */
+#define CPU_BUILD_ID 0x43505531u    /* "CPU1" */
 
 struct cpu_job {
 	int active;
 	struct proto_job pj;
-	uint8_t en2[8];     /* current extranonce2 */
-	uint32_t version;   /* current rolled version */
-	uint64_t window;    /* nonces per window (nonce_count, 0 = 2^32) */
-	uint64_t next;      /* next nonce index inside the window */
-	int prepared;       /* midstate/tail valid for (en2, version) */
+	uint8_t en2[8];   /* current extranonce2 */
+	uint32_t version; /* current rolled version */
+	uint64_t window;  /* nonces per window (nonce_count, 0 = 2^32) */
+	uint64_t next;    /* next nonce index inside the window */
+	int prepared;     /* midstate/tail valid for (en2, version) */
 	uint32_t midstate[8];
 	uint8_t tail[12];
 };
@@ -102,11 +102,11 @@ static int out_reserve(struct cpudev *c, size_t n)
 }
 
 static void emit(struct cpudev *c, uint8_t type, uint8_t seq,
-		 const uint8_t *payload, size_t len)
+                 const uint8_t *payload, size_t len)
 {
 	uint8_t frame[TANDEM_MAX_FRAME];
 	int n = proto_frame_encode(type, seq, payload, len, frame,
-				   sizeof(frame));
+	                           sizeof(frame));
 	int i;
 
 	if (n < 0 || chance(c, c->cfg.faults.drop))
@@ -140,9 +140,8 @@ static int flush_out(struct cpudev *c)
 
 static void ack(struct cpudev *c, const struct proto_frame *f)
 {
-	struct proto_ack a = {.type = f->type,
-			      .seq = f->seq,
-			      .generation = c->generation};
+	struct proto_ack a = {
+	        .type = f->type, .seq = f->seq, .generation = c->generation};
 	uint8_t p[PROTO_ACK_LEN];
 
 	if (proto_ack_pack(&a, p, sizeof(p)) > 0)
@@ -150,12 +149,12 @@ static void ack(struct cpudev *c, const struct proto_frame *f)
 }
 
 static void nak(struct cpudev *c, const struct proto_frame *f, uint8_t reason,
-		uint8_t detail)
+                uint8_t detail)
 {
 	struct proto_nak a = {.type = f->type,
-			      .seq = f->seq,
-			      .reason = reason,
-			      .detail = detail};
+	                      .seq = f->seq,
+	                      .reason = reason,
+	                      .detail = detail};
 	uint8_t p[PROTO_NAK_LEN];
 
 	if (proto_nak_pack(&a, p, sizeof(p)) > 0)
@@ -206,8 +205,8 @@ static void on_status_get(struct cpudev *c, const struct proto_frame *f)
 	c->st.job_id = c->cur.active ? c->cur.pj.job_id : c->last_job_id;
 	c->st.generation = c->generation;
 	c->st.state = (uint8_t)((c->running ? PROTO_STATE_RUNNING : 0) |
-				(c->cur.active ? PROTO_STATE_JOB : 0) |
-				(c->queued.active ? PROTO_STATE_QUEUED : 0));
+	                        (c->cur.active ? PROTO_STATE_JOB : 0) |
+	                        (c->queued.active ? PROTO_STATE_QUEUED : 0));
 	if (c->cur.active) {
 		memcpy(c->st.en2, c->cur.en2, sizeof(c->st.en2));
 		c->st.version = c->cur.version;
@@ -268,11 +267,11 @@ static void on_frame(struct cpudev *c, const struct proto_frame *f)
 		return;
 	case PROTO_TARGET_SET:
 		n = proto_targets_unpack(f->payload, f->len, t,
-					 TANDEM_MAX_SLOTS);
+		                         TANDEM_MAX_SLOTS);
 		if (n < 0) {
 			nak(c, f,
 			    n == TANDEM_ERR_FRAME_LENGTH ? PROTO_NAK_LENGTH
-							 : PROTO_NAK_FIELD,
+			                                 : PROTO_NAK_FIELD,
 			    0);
 			return;
 		}
@@ -316,7 +315,7 @@ static void parse_input(struct cpudev *c)
 	while (off < c->inlen) {
 		size_t used = 0;
 		int rc = proto_frame_decode(c->in + off, c->inlen - off, &f,
-					    &used);
+		                            &used);
 
 		if (rc == 0) {
 			off += used;
@@ -361,9 +360,9 @@ static void prepare_window(struct cpu_job *j)
 		sha256_state_to_bytes(h, d1);
 		sha256(d1, sizeof(d1), txid);
 		job_merkle_fold(txid, (const uint8_t(*)[32])pj->branch,
-				pj->branch_count, root);
+		                pj->branch_count, root);
 		job_header_midstate(j->version, pj->prevhash, root,
-				    j->midstate);
+		                    j->midstate);
 		job_header_tail(root, pj->ntime, pj->nbits, j->tail);
 	}
 	j->prepared = 1;
@@ -390,7 +389,7 @@ static int next_window(struct cpudev *c, struct cpu_job *j)
 }
 
 static void send_share(struct cpudev *c, const struct cpu_job *j,
-		       uint32_t nonce, uint16_t slots)
+                       uint32_t nonce, uint16_t slots)
 {
 	struct proto_share s;
 	uint8_t p[PROTO_SHARE_LEN];
@@ -441,7 +440,7 @@ static uint64_t hash_some(struct cpudev *c, uint64_t max)
 		nonce = j->pj.nonce_start + (uint32_t)j->next;
 		work_hash_from_midstate(j->midstate, j->tail, nonce, hash);
 		slots = work_classify(hash, (const uint8_t(*)[32])targets,
-				      enabled, TANDEM_MAX_SLOTS);
+		                      enabled, TANDEM_MAX_SLOTS);
 		if (slots)
 			send_share(c, j, nonce, (uint16_t)slots);
 		done++;
@@ -458,7 +457,8 @@ static uint64_t hash_some(struct cpudev *c, uint64_t max)
 	return done;
 }
 
-/* ---- thread ---------------------------------------------------------------- */
+/* ---- thread ----------------------------------------------------------------
+ */
 
 static void *cpudev_main(void *arg)
 {
@@ -475,29 +475,30 @@ static void *cpudev_main(void *arg)
 		uint64_t allow = CPU_BATCH;
 
 		if (c->cfg.faults.disconnect &&
-		    now - start >= (uint64_t)c->cfg.faults.disconnect *
-					   1000000000ull)
+		    now - start >=
+		            (uint64_t)c->cfg.faults.disconnect * 1000000000ull)
 			break; /* injected disconnect: the host sees EOF */
 		if (c->cfg.faults.stall_ms && now >= next_stall) {
 			stall_until = now + (uint64_t)c->cfg.faults.stall_ms *
-						    1000000ull;
+			                            1000000ull;
 			next_stall = now + 1000000000ull;
 			busy = 0;
 		}
 		if (busy && c->cfg.rate > 0) {
 			double may = c->cfg.rate *
-				     (double)(now - c->budget_base_ns) / 1e9;
+			             (double)(now - c->budget_base_ns) / 1e9;
 
 			if (may > (double)c->budget_hashed + CPU_BATCH)
 				allow = CPU_BATCH;
 			else if (may > (double)c->budget_hashed)
-				allow = (uint64_t)(may - (double)c->budget_hashed);
+				allow = (uint64_t)(may -
+				                   (double)c->budget_hashed);
 			else
 				allow = 0;
 			if (!allow) {
-				double wait_ms = ((double)c->budget_hashed +
-						  1.0 - may) * 1000.0 /
-						 c->cfg.rate;
+				double wait_ms =
+				        ((double)c->budget_hashed + 1.0 - may) *
+				        1000.0 / c->cfg.rate;
 
 				timeout = wait_ms < 1 ? 1 : (int)wait_ms;
 				if (timeout > 100)
@@ -529,7 +530,7 @@ static void *cpudev_main(void *arg)
 			break;
 		if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
 			ssize_t n = read(c->fd, c->in + c->inlen,
-					 sizeof(c->in) - c->inlen);
+			                 sizeof(c->in) - c->inlen);
 
 			if (n == 0)
 				break;
@@ -541,9 +542,9 @@ static void *cpudev_main(void *arg)
 				for (k = 0; k < n; k++)
 					if (chance(c, c->cfg.faults.corrupt))
 						c->in[c->inlen + (size_t)k] ^=
-							(uint8_t)(1u
-								  << (rnd(c) &
-								      7));
+						        (uint8_t)(1u
+						                  << (rnd(c) &
+						                      7));
 				c->inlen += (size_t)n;
 				parse_input(c);
 			}
@@ -568,8 +569,8 @@ int cpudev_start(int fd, const struct cpudev_config *cfg, struct cpudev **out)
 	c->fd = fd;
 	c->cfg = *cfg;
 	c->running = 1;
-	c->rng = 0x9e3779b97f4a7c15ull ^ ((uint64_t)cfg->index << 32) ^
-		 now_ns();
+	c->rng =
+	        0x9e3779b97f4a7c15ull ^ ((uint64_t)cfg->index << 32) ^ now_ns();
 	if (pipe(c->stop_pipe) < 0) {
 		free(c);
 		return TANDEM_ERR_IO;

@@ -12,8 +12,8 @@
 struct cpudev;
 
 struct cpudev_config {
-	double rate;       /* nonces per second; 0 = as fast as it can */
-	unsigned index;    /* device number, for the INFO serial */
+	double rate;    /* nonces per second; 0 = as fast as it can */
+	unsigned index; /* device number, for the INFO serial */
 	struct transport_faults faults;
 };
 

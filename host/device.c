@@ -14,11 +14,12 @@
 #include "tandem_err.h"
 #include "work.h"
 
-#define DEV_RX_CAP (4u * TANDEM_MAX_FRAME)
-#define DEV_TX_CAP (4u * TANDEM_MAX_FRAME)
-#define DEV_QUEUE 32u      /* requests waiting for their turn */
-#define DEV_JOBS 8u        /* recent jobs kept for share verification */
-#define DEV_HW_WINDOW 64u  /* results per hardware-error rate window */
+#define DEV_RX_CAP         (4u * TANDEM_MAX_FRAME)
+#define DEV_TX_CAP         (4u * TANDEM_MAX_FRAME)
+#define DEV_QUEUE          32u /* requests waiting for their turn */
+#define DEV_JOBS           8u  /* recent jobs kept for share verification */
+#define DEV_HW_WINDOW      64u /* results per hardware-error rate window */
+#define DEV_STATUS_SOON_MS 20u /* second look when a job seems done */
 
 enum dev_state {
 	DEV_DOWN,  /* no connection; a reconnect timer is armed */
@@ -39,7 +40,7 @@ struct dev_job {
 	uint32_t job_id;
 	int acked;
 	int done;
-	uint64_t submit_us; /* device_start_job() time, until its ACK */
+	uint64_t submit_us;  /* device_start_job() time, until its ACK */
 	struct proto_job pj; /* as first sent (generation, job_id set) */
 };
 
@@ -98,12 +99,12 @@ struct device {
 	double job_latency_ms;
 
 	/* hash-rate bookkeeping */
-	uint64_t first_ms;     /* first STATUS */
-	uint64_t last_ms;      /* last STATUS */
-	uint64_t last_hashes;  /* device counter at last STATUS */
-	uint64_t hash_base;    /* counts from before device resets */
+	uint64_t first_ms;    /* first STATUS */
+	uint64_t last_ms;     /* last STATUS */
+	uint64_t last_hashes; /* device counter at last STATUS */
+	uint64_t hash_base;   /* counts from before device resets */
 	uint64_t first_total;
-	uint64_t easy_shares;  /* verified shares meeting the easiest target */
+	uint64_t easy_shares; /* verified shares meeting the easiest target */
 	uint64_t up_ms;
 	struct device_stats st;
 };
@@ -111,6 +112,7 @@ struct device {
 static void dev_disconnect(struct device *d, const char *why);
 static void dev_kick(struct device *d);
 static void dev_arm_status(struct device *d);
+static void dev_status_soon(struct device *d);
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -230,7 +232,7 @@ static int easiest_slot(const struct device *d)
 		    !(d->targets[i].flags & PROTO_TARGET_ENABLE))
 			continue;
 		if (best < 0 || work_cmp256(d->targets[i].target,
-					    d->targets[best].target) > 0)
+		                            d->targets[best].target) > 0)
 			best = (int)i;
 	}
 	return best;
@@ -280,10 +282,10 @@ static void send_head(struct device *d)
 	d->head_sent = 1;
 	d->req_sent_ms = loop_now_ms();
 	d->req_timer =
-		loop_timer_add(d->loop, d->cfg.timeout_ms, req_timeout, d);
+	        loop_timer_add(d->loop, d->cfg.timeout_ms, req_timeout, d);
 	log_debug(d->name, "-> %s seq %u (%zu bytes)%s",
-		  proto_type_name(r->type), r->seq, r->flen,
-		  d->tries ? " retransmit" : "");
+	          proto_type_name(r->type), r->seq, r->flen,
+	          d->tries ? " retransmit" : "");
 	rc = tx_flush(d);
 	if (rc < 0)
 		dev_disconnect(d, "write failed");
@@ -299,7 +301,7 @@ static void dev_kick(struct device *d)
 }
 
 static int enqueue(struct device *d, uint8_t type, const uint8_t *payload,
-		   size_t len, uint32_t job_id)
+                   size_t len, uint32_t job_id)
 {
 	struct dev_req *r;
 	int n;
@@ -311,7 +313,7 @@ static int enqueue(struct device *d, uint8_t type, const uint8_t *payload,
 	r->seq = d->next_seq++;
 	r->job_id = job_id;
 	n = proto_frame_encode(type, r->seq, payload, len, r->frame,
-			       sizeof(r->frame));
+	                       sizeof(r->frame));
 	if (n < 0)
 		return n;
 	r->flen = (size_t)n;
@@ -352,7 +354,7 @@ static void req_timeout(void *arg)
 	if (d->tries >= d->cfg.retries) {
 		d->st.timeouts++;
 		log_warn(d->name, "no answer to %s after %u tries",
-			 proto_type_name(d->q[0].type), d->tries + 1);
+		         proto_type_name(d->q[0].type), d->tries + 1);
 		dev_disconnect(d, "request timed out");
 		return;
 	}
@@ -446,12 +448,24 @@ static void status_tick(void *arg)
 	dev_arm_status(d);
 }
 
+/* The next STATUS in DEV_STATUS_SOON_MS instead of the full period. */
+static void dev_status_soon(struct device *d)
+{
+	if (d->state != DEV_UP)
+		return;
+	loop_timer_cancel(d->loop, d->status_timer);
+	d->status_timer =
+	        loop_timer_add(d->loop, DEV_STATUS_SOON_MS, status_tick, d);
+	if (d->status_timer < 0)
+		d->status_timer = 0;
+}
+
 static void dev_arm_status(struct device *d)
 {
 	if (d->status_timer || d->state != DEV_UP)
 		return;
 	d->status_timer =
-		loop_timer_add(d->loop, d->cfg.status_ms, status_tick, d);
+	        loop_timer_add(d->loop, d->cfg.status_ms, status_tick, d);
 	if (d->status_timer < 0)
 		d->status_timer = 0;
 }
@@ -490,7 +504,7 @@ static void dev_disconnect(struct device *d, const char *why)
 	d->down_since_ms = loop_now_ms();
 	d->reconnect_delay = d->cfg.reconnect_ms;
 	d->reconnect_timer =
-		loop_timer_add(d->loop, d->reconnect_delay, reconnect_tick, d);
+	        loop_timer_add(d->loop, d->reconnect_delay, reconnect_tick, d);
 }
 
 static void reconnect_tick(void *arg)
@@ -519,7 +533,7 @@ static void reconnect_tick(void *arg)
 	if (d->reconnect_delay > d->cfg.reconnect_max_ms)
 		d->reconnect_delay = d->cfg.reconnect_max_ms;
 	d->reconnect_timer =
-		loop_timer_add(d->loop, d->reconnect_delay, reconnect_tick, d);
+	        loop_timer_add(d->loop, d->reconnect_delay, reconnect_tick, d);
 }
 
 /* INFO arrived: put the device into the state the host wants. */
@@ -544,16 +558,15 @@ static void setup(struct device *d)
 /* ---- receive ---------------------------------------------------------- */
 
 static void hw_error(struct device *d, const struct proto_share *s,
-		     const char *why)
+                     const char *why)
 {
 	unsigned p = s->pipeline;
 
 	d->st.hw_errors++;
 	d->st.hw_errors_pipe[p]++;
 	d->hw_window_errors++;
-	log_warn(d->name,
-		 "hardware error: pipeline %u job %u nonce %08x: %s", p,
-		 s->job_id, s->nonce, why);
+	log_warn(d->name, "hardware error: pipeline %u job %u nonce %08x: %s",
+	         p, s->job_id, s->nonce, why);
 }
 
 /* Counts a result into the error-rate window; resets a bad device. */
@@ -562,11 +575,11 @@ static void hw_window_add(struct device *d)
 	d->hw_window++;
 	if (d->hw_window_errors >= d->cfg.hw_reset_min &&
 	    (double)d->hw_window_errors >=
-		    d->cfg.hw_reset_rate * (double)d->hw_window) {
+	            d->cfg.hw_reset_rate * (double)d->hw_window) {
 		log_err(d->name,
-			"high hardware error rate (%u of %u results); "
-			"resetting the device",
-			d->hw_window_errors, d->hw_window);
+		        "high hardware error rate (%u of %u results); "
+		        "resetting the device",
+		        d->hw_window_errors, d->hw_window);
 		d->st.resets++;
 		d->hw_window = 0;
 		d->hw_window_errors = 0;
@@ -600,7 +613,7 @@ static void on_share(struct device *d, const struct proto_frame *f)
 	    j->pj.generation != d->generation) {
 		d->st.stale++;
 		log_debug(d->name, "stale share job %u gen %u (now %u)",
-			  s.job_id, s.generation, d->generation);
+		          s.job_id, s.generation, d->generation);
 		return;
 	}
 	/* The share must name a position inside the job's work. */
@@ -614,7 +627,7 @@ static void on_share(struct device *d, const struct proto_frame *f)
 			goto counted;
 		}
 	} else if (((s.version ^ j->pj.version) & ~j->pj.version_mask) ||
-		   s.en2_size != j->pj.en2_size) {
+	           s.en2_size != j->pj.en2_size) {
 		hw_error(d, &s, "version outside the mask or en2 size wrong");
 		goto counted;
 	}
@@ -631,10 +644,10 @@ static void on_share(struct device *d, const struct proto_frame *f)
 	for (i = 0; i < TANDEM_MAX_SLOTS; i++) {
 		memcpy(targets[i], d->targets[i].target, 32);
 		enabled[i] = d->target_set[i] &&
-			     (d->targets[i].flags & PROTO_TARGET_ENABLE);
+		             (d->targets[i].flags & PROTO_TARGET_ENABLE);
 	}
 	slots = work_classify(hash, (const uint8_t(*)[32])targets, enabled,
-			      TANDEM_MAX_SLOTS);
+	                      TANDEM_MAX_SLOTS);
 	if (!slots) {
 		hw_error(d, &s, "hash meets no target");
 		goto counted;
@@ -646,7 +659,7 @@ static void on_share(struct device *d, const struct proto_frame *f)
 	if (slots & ~(uint32_t)s.slots) {
 		d->st.slot_mismatch++;
 		log_warn(d->name, "share meets slots %04x, device said %04x",
-			 (unsigned)slots, s.slots);
+		         (unsigned)slots, s.slots);
 	}
 	rc = dup_check_add(&d->dups, share_fingerprint(&s));
 	if (rc != 0) {
@@ -684,7 +697,12 @@ static void on_status(struct device *d, const struct proto_status *s)
 	uint64_t total;
 	struct dev_job *j = d->cur >= 0 ? &d->jobs[d->cur] : NULL;
 	int after_ack = d->status_after_ack;
+	uint64_t prev_hashes = d->last_hashes;
 
+	log_debug(d->name,
+	          "STATUS: job %u gen %u state %x hashes %llu shares %u",
+	          s->job_id, s->generation, s->state,
+	          (unsigned long long)s->hashes, s->shares);
 	if (s->hashes < d->last_hashes)
 		d->hash_base += d->last_hashes; /* device was reset */
 	total = d->hash_base + s->hashes;
@@ -693,15 +711,15 @@ static void on_status(struct device *d, const struct proto_status *s)
 		d->first_total = total;
 	} else if (now > d->last_ms) {
 		double inst = (double)(total - d->st.hashes_total) * 1000.0 /
-			      (double)(now - d->last_ms);
+		              (double)(now - d->last_ms);
 
 		d->st.hashrate = d->st.hashrate == 0
-					 ? inst
-					 : 0.7 * d->st.hashrate + 0.3 * inst;
+		                         ? inst
+		                         : 0.7 * d->st.hashrate + 0.3 * inst;
 	}
 	if (now > d->first_ms)
-		d->st.hashrate_avg = (double)(total - d->first_total) *
-				     1000.0 / (double)(now - d->first_ms);
+		d->st.hashrate_avg = (double)(total - d->first_total) * 1000.0 /
+		                     (double)(now - d->first_ms);
 	d->last_ms = now;
 	d->last_hashes = s->hashes;
 	d->st.hashes = s->hashes;
@@ -716,21 +734,23 @@ static void on_status(struct device *d, const struct proto_status *s)
 			memcpy(d->resume_en2, s->en2, sizeof(d->resume_en2));
 			d->resume_valid = 1;
 		}
-		/* Done: idle in two answers that both came after the JOB
-		 * ACK, so every share sent before the second one is in. */
+		/* Done: two answers after the JOB ACK that both say idle and
+		 * whose hash counters agree (a device that stopped hashing;
+		 * a core still finishing its window moves the counter), the
+		 * second some time after the first, so every share of the
+		 * job is in by then. */
 		if (j->acked && after_ack && !j->done &&
 		    !(s->state & (PROTO_STATE_JOB | PROTO_STATE_QUEUED))) {
-			if (++d->idle_polls >= 2) {
+			if (d->idle_polls && s->hashes == prev_hashes)
+				d->idle_polls++;
+			else
+				d->idle_polls = 1;
+			if (d->idle_polls >= 2) {
 				j->done = 1;
 				if (d->ev->job_done)
 					d->ev->job_done(d, d->user, j->job_id);
 			} else {
-				/* ask again at once for the second answer */
-				complete_head(d);
-				send_status_get(d);
-				if (d->ev->status)
-					d->ev->status(d, d->user, s);
-				return;
+				dev_status_soon(d);
 			}
 		} else {
 			d->idle_polls = 0;
@@ -755,7 +775,7 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 	struct dev_job *j;
 
 	log_debug(d->name, "<- %s seq %u len %u", proto_type_name(f->type),
-		  f->seq, f->len);
+	          f->seq, f->len);
 	switch (f->type) {
 	case PROTO_SHARE:
 		if (d->state == DEV_UP)
@@ -772,9 +792,9 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 				j->acked = 1;
 				if (j->submit_us) {
 					d->job_latency_ms =
-						(double)(loop_now_us() -
-							 j->submit_us) /
-						1000.0;
+					        (double)(loop_now_us() -
+					                 j->submit_us) /
+					        1000.0;
 					j->submit_us = 0;
 				}
 			}
@@ -788,7 +808,7 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 			return;
 		d->st.naks++;
 		log_warn(d->name, "device refused %s: reason %u detail %u",
-			 proto_type_name(n.type), n.reason, n.detail);
+		         proto_type_name(n.type), n.reason, n.detail);
 		if (n.type == PROTO_JOB) {
 			j = find_job(d, d->q[0].job_id);
 			if (j)
@@ -803,13 +823,13 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 			return;
 		if (proto_info_unpack(f->payload, f->len, &d->info) < 0)
 			break;
-		log_info(d->name,
-			 "INFO: proto %u, %u pipelines, loop_log2 %u, %u slots, "
-			 "%u Hz, modes %x, serial %.8s",
-			 d->info.proto_version, d->info.pipelines,
-			 d->info.loop_log2, d->info.target_slots,
-			 d->info.clock_hz, d->info.work_modes,
-			 d->info.serial);
+		log_info(
+		        d->name,
+		        "INFO: proto %u, %u pipelines, loop_log2 %u, %u slots, "
+		        "%u Hz, modes %x, serial %.8s",
+		        d->info.proto_version, d->info.pipelines,
+		        d->info.loop_log2, d->info.target_slots,
+		        d->info.clock_hz, d->info.work_modes, d->info.serial);
 		complete_head(d);
 		setup(d);
 		return;
@@ -825,7 +845,7 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 	}
 	d->st.rx_bad_frames++;
 	log_debug(d->name, "unexpected or malformed %s frame",
-		  proto_type_name(f->type));
+	          proto_type_name(f->type));
 }
 
 static void rx_parse(struct device *d)
@@ -836,7 +856,7 @@ static void rx_parse(struct device *d)
 	while (off < d->rxlen && d->connected) {
 		size_t used = 0;
 		int rc = proto_frame_decode(d->rx + off, d->rxlen - off, &f,
-					    &used);
+		                            &used);
 
 		if (rc == 0) {
 			off += used;
@@ -873,10 +893,10 @@ static void rx_read(struct device *d)
 			d->rxlen--;
 		}
 		n = d->t->ops->read(d->t, d->rx + d->rxlen,
-				    sizeof(d->rx) - d->rxlen);
+		                    sizeof(d->rx) - d->rxlen);
 		if (n < 0) {
 			dev_disconnect(d, n == TANDEM_ERR_IO ? "closed by peer"
-							     : "read error");
+			                                     : "read error");
 			return;
 		}
 		if (n == 0)
@@ -916,21 +936,22 @@ static void dev_dispatch(void *arg, const struct pollfd *fds, int n)
 	/* Transports with their own buffering (usb) are read every pass. */
 	if (readable || d->t->ops->service)
 		rx_read(d);
-	if (d->state != DEV_DOWN && d->txlen && (writable || d->t->ops->service))
+	if (d->state != DEV_DOWN && d->txlen &&
+	    (writable || d->t->ops->service))
 		if (tx_flush(d) < 0)
 			dev_disconnect(d, "write failed");
 }
 
 static const struct loop_source_ops dev_source = {
-	.prepare = dev_prepare,
-	.dispatch = dev_dispatch,
+        .prepare = dev_prepare,
+        .dispatch = dev_dispatch,
 };
 
 /* ---- public ------------------------------------------------------------- */
 
 static struct device *dev_new(struct loop *l, const char *name,
-			      const struct device_config *c,
-			      const struct device_events *ev, void *user)
+                              const struct device_config *c,
+                              const struct device_events *ev, void *user)
 {
 	static unsigned counter;
 	struct device *d = calloc(1, sizeof(*d));
@@ -974,9 +995,8 @@ static int dev_start(struct device *d, struct device **out)
 }
 
 int device_attach(struct loop *l, struct transport *t, const char *name,
-		  const struct device_config *c,
-		  const struct device_events *ev, void *user,
-		  struct device **out)
+                  const struct device_config *c, const struct device_events *ev,
+                  void *user, struct device **out)
 {
 	struct device *d = dev_new(l, name, c, ev, user);
 
@@ -989,9 +1009,9 @@ int device_attach(struct loop *l, struct transport *t, const char *name,
 }
 
 int device_open(struct loop *l, const char *spec,
-		const struct transport_opts *o, const struct device_config *c,
-		const struct device_events *ev, void *user,
-		struct device **out, char *err, size_t errlen)
+                const struct transport_opts *o, const struct device_config *c,
+                const struct device_events *ev, void *user, struct device **out,
+                char *err, size_t errlen)
 {
 	struct device *d = dev_new(l, spec, c, ev, user);
 	int rc;
@@ -1022,8 +1042,7 @@ void device_close(struct device *d)
 	free(d);
 }
 
-int device_set_targets(struct device *d, const struct proto_target *t,
-		       size_t n)
+int device_set_targets(struct device *d, const struct proto_target *t, size_t n)
 {
 	size_t i;
 	unsigned max = d->ever_up ? d->info.target_slots : TANDEM_MAX_SLOTS;
@@ -1053,8 +1072,8 @@ int device_flush(struct device *d)
 	return 0;
 }
 
-int device_start_job(struct device *d, const struct proto_job *job,
-		     int clean, uint32_t *job_id)
+int device_start_job(struct device *d, const struct proto_job *job, int clean,
+                     uint32_t *job_id)
 {
 	struct dev_job *j;
 	unsigned i, pick = 0;
@@ -1107,7 +1126,7 @@ void device_get_stats(const struct device *d, struct device_stats *s)
 
 		s->expected_share_rate = s->hashrate_avg * p;
 		if (s->up_seconds > 0 && p > 0)
-			s->share_hashrate = (double)d->easy_shares /
-					    s->up_seconds / p;
+			s->share_hashrate =
+			        (double)d->easy_shares / s->up_seconds / p;
 	}
 }

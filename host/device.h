@@ -44,17 +44,17 @@ struct device_share {
 };
 
 struct device_stats {
-	uint64_t hashes;        /* device counter, latest STATUS */
-	uint64_t hashes_total;  /* summed over reconnects (counter resets) */
-	double hashrate;        /* nonces/s from the counters, recent */
-	double hashrate_avg;    /* nonces/s from the counters, since start */
-	uint64_t shares;        /* verified shares passed on */
-	uint64_t hw_errors;     /* shares that did not verify */
-	uint64_t duplicates;    /* shares seen before */
-	uint64_t stale;         /* shares of another generation or job */
-	uint64_t slot_mismatch; /* verified, but device slots differ */
-	uint64_t rx_bad_frames; /* device->host frames the host rejected */
-	uint64_t rx_garbage;    /* bytes skipped hunting for a sync word */
+	uint64_t hashes;           /* device counter, latest STATUS */
+	uint64_t hashes_total;     /* summed over reconnects (counter resets) */
+	double hashrate;           /* nonces/s from the counters, recent */
+	double hashrate_avg;       /* nonces/s from the counters, since start */
+	uint64_t shares;           /* verified shares passed on */
+	uint64_t hw_errors;        /* shares that did not verify */
+	uint64_t duplicates;       /* shares seen before */
+	uint64_t stale;            /* shares of another generation or job */
+	uint64_t slot_mismatch;    /* verified, but device slots differ */
+	uint64_t rx_bad_frames;    /* device->host frames the host rejected */
+	uint64_t rx_garbage;       /* bytes skipped hunting for a sync word */
 	uint64_t dev_crc_errors;   /* device's STATUS count */
 	uint64_t dev_frame_errors; /* device's STATUS count */
 	uint64_t fifo_overflows;   /* device's STATUS count */
@@ -62,14 +62,14 @@ struct device_stats {
 	uint64_t timeouts;
 	uint64_t naks;
 	uint64_t reconnects;
-	uint64_t resets;        /* resets for a high hardware-error rate */
-	uint64_t rolls;         /* device's STATUS count */
+	uint64_t resets; /* resets for a high hardware-error rate */
+	uint64_t rolls;  /* device's STATUS count */
 	uint64_t bytes_in, bytes_out;
-	double up_seconds;      /* time since the device first answered */
+	double up_seconds;          /* time since the device first answered */
 	double expected_share_rate; /* shares/s the counters predict for the
-				     * easiest target (0 if unknown) */
-	double share_hashrate;  /* nonces/s inferred from the shares met on
-				 * the easiest target since start */
+	                             * easiest target (0 if unknown) */
+	double share_hashrate;      /* nonces/s inferred from the shares met on
+	                             * the easiest target since start */
 	uint32_t hw_errors_pipe[DEVICE_MAX_PIPELINES];
 };
 
@@ -78,9 +78,9 @@ struct device_events {
 	 * queued; reconnected is non-zero after a reconnect. */
 	void (*ready)(struct device *d, void *user, int reconnected);
 	void (*share)(struct device *d, void *user,
-		      const struct device_share *s);
+	              const struct device_share *s);
 	void (*status)(struct device *d, void *user,
-		       const struct proto_status *st);
+	               const struct proto_status *st);
 	/* The job's whole range is hashed and its shares collected. */
 	void (*job_done)(struct device *d, void *user, uint32_t job_id);
 	/* The device NAKed a request (detail in the log). */
@@ -90,14 +90,14 @@ struct device_events {
 };
 
 struct device_config {
-	unsigned status_ms;    /* STATUS poll period (default 100) */
-	unsigned timeout_ms;   /* ACK/answer timeout (default 1000) */
-	unsigned retries;      /* retransmits before reconnecting (4) */
-	unsigned reconnect_ms; /* first reconnect delay, doubles (100) */
+	unsigned status_ms;        /* STATUS poll period (default 100) */
+	unsigned timeout_ms;       /* ACK/answer timeout (default 1000) */
+	unsigned retries;          /* retransmits before reconnecting (4) */
+	unsigned reconnect_ms;     /* first reconnect delay, doubles (100) */
 	unsigned reconnect_max_ms; /* reconnect delay cap (2000) */
-	unsigned give_up_s;    /* stop reconnecting after this long (30) */
-	unsigned hw_reset_min; /* hardware errors before a reset (8) */
-	double hw_reset_rate;  /* error share of results that resets (0.2) */
+	unsigned give_up_s;        /* stop reconnecting after this long (30) */
+	unsigned hw_reset_min;     /* hardware errors before a reset (8) */
+	double hw_reset_rate; /* error share of results that resets (0.2) */
 };
 
 /* Defaults for every field. */
@@ -106,15 +106,14 @@ void device_config_default(struct device_config *c);
 /* Opens the device string (transport.h) and starts talking: INFO_GET
  * first. Returns 0 or a negative code with a reason in err. */
 int device_open(struct loop *l, const char *spec,
-		const struct transport_opts *o, const struct device_config *c,
-		const struct device_events *ev, void *user,
-		struct device **out, char *err, size_t errlen);
+                const struct transport_opts *o, const struct device_config *c,
+                const struct device_events *ev, void *user, struct device **out,
+                char *err, size_t errlen);
 /* As device_open, on a transport the caller opened (tests, custom
  * transports); the device owns t from now on, even on failure. */
 int device_attach(struct loop *l, struct transport *t, const char *name,
-		  const struct device_config *c,
-		  const struct device_events *ev, void *user,
-		  struct device **out);
+                  const struct device_config *c, const struct device_events *ev,
+                  void *user, struct device **out);
 void device_close(struct device *d);
 
 /* Name for logs: the device string plus an index ("cpu#3"). */
@@ -126,14 +125,14 @@ int device_is_ready(const struct device *d);
 /* Sets target slots (host copy kept for verification, re-sent after a
  * reconnect). t[i].slot < the device's target_slots. */
 int device_set_targets(struct device *d, const struct proto_target *t,
-		       size_t n);
+                       size_t n);
 
 /* Starts a job. clean: FLUSH to a new generation first (drops the old
  * job and its late shares); else the job replaces the current one in the
  * same generation. job_id and generation are assigned here (returned in
  * *job_id); the rest of *job is sent as given. */
-int device_start_job(struct device *d, const struct proto_job *job,
-		     int clean, uint32_t *job_id);
+int device_start_job(struct device *d, const struct proto_job *job, int clean,
+                     uint32_t *job_id);
 /* Drops the current job (FLUSH to a new generation). */
 int device_flush(struct device *d);
 

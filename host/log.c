@@ -63,7 +63,10 @@ void log_msg(int level, const char *tag, const char *fmt, ...)
 	t = (double)(now.tv_sec - log_t0.tv_sec) +
 	    (double)(now.tv_nsec - log_t0.tv_nsec) / 1e9;
 	n = snprintf(line, sizeof(line), "[%9.3f] %-5s %s: ", t,
-		     level_names[level < 0 ? 0 : level > 3 ? 3 : level], tag);
+	             level_names[level < 0   ? 0
+	                         : level > 3 ? 3
+	                                     : level],
+	             tag);
 	if (n < 0)
 		return;
 	va_start(ap, fmt);

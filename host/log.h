@@ -20,7 +20,7 @@ int log_level_parse(const char *name);
 /* One line to stderr: time since start, level, module tag, message. Safe to
  * call from several threads (one write per line). */
 void log_msg(int level, const char *tag, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+        __attribute__((format(printf, 3, 4)));
 
 #define log_err(tag, ...)   log_msg(LOG_ERROR, tag, __VA_ARGS__)
 #define log_warn(tag, ...)  log_msg(LOG_WARN, tag, __VA_ARGS__)

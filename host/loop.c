@@ -92,10 +92,10 @@ static int grow(void **p, int *cap, int need, size_t size)
 }
 
 int loop_source_add(struct loop *l, const struct loop_source_ops *ops,
-		    void *arg)
+                    void *arg)
 {
 	int rc = grow((void **)&l->src, &l->capsrc, l->nsrc + 1,
-		      sizeof(*l->src));
+	              sizeof(*l->src));
 
 	if (rc)
 		return rc;
@@ -212,12 +212,12 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 		int t = -1;
 
 		rc = grow((void **)&l->fds, &l->capfds, nfds + LOOP_MAX_FDS,
-			  sizeof(*l->fds));
+		          sizeof(*l->fds));
 		if (rc)
 			return rc;
 		l->src[i].first = nfds;
 		l->src[i].count = l->src[i].ops->prepare(
-			l->src[i].arg, l->fds + nfds, LOOP_MAX_FDS, &t);
+		        l->src[i].arg, l->fds + nfds, LOOP_MAX_FDS, &t);
 		if (l->src[i].count < 0)
 			l->src[i].count = 0;
 		nfds += l->src[i].count;
@@ -244,7 +244,7 @@ int loop_run_once(struct loop *l, int max_wait_ms)
 		if (l->src[i].removed)
 			continue;
 		l->src[i].ops->dispatch(l->src[i].arg, l->fds + l->src[i].first,
-					l->src[i].count);
+		                        l->src[i].count);
 	}
 	l->dispatching = 0;
 	compact_sources(l);

@@ -33,7 +33,7 @@ void loop_free(struct loop *l);
 
 /* Sources are identified by their arg pointer. */
 int loop_source_add(struct loop *l, const struct loop_source_ops *ops,
-		    void *arg);
+                    void *arg);
 void loop_source_del(struct loop *l, void *arg);
 
 /* One-shot timer after ms milliseconds; returns an id > 0 or a negative

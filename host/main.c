@@ -26,17 +26,17 @@
 #include "transport.h"
 #include "work.h"
 
-#define EXIT_FAIL 1
-#define EXIT_USAGE 2
+#define EXIT_FAIL   1
+#define EXIT_USAGE  2
 #define MAX_DEVICES 256
-#define MAX_JOBS 64
+#define MAX_JOBS    64
 
 /* The Bitcoin genesis block header (mainnet height 0; headers.json),
  * the default work of `tandem bench`. */
 static const char genesis_header[] =
-	"0100000000000000000000000000000000000000000000000000000000000000"
-	"000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa"
-	"4b1e5e4a29ab5f49ffff001d1dac2b7c";
+        "0100000000000000000000000000000000000000000000000000000000000000"
+        "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa"
+        "4b1e5e4a29ab5f49ffff001d1dac2b7c";
 
 static volatile sig_atomic_t interrupted;
 
@@ -48,7 +48,7 @@ static void on_signal(int sig)
 /* ---- bad input --------------------------------------------------------- */
 
 static void usage_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+        __attribute__((format(printf, 1, 2)));
 static void usage_error(const char *fmt, ...)
 {
 	va_list ap;
@@ -108,8 +108,8 @@ static int target_add(struct targets *t, const char *arg)
 
 	if (!eq || nl == 0 || nl >= sizeof(t->name[0])) {
 		usage_error("--target wants NAME=HEX64 (NAME 1..15 chars), "
-			    "got '%s'",
-			    arg);
+		            "got '%s'",
+		            arg);
 		return TANDEM_ERR_PARSE;
 	}
 	for (i = 0; i < nl; i++) {
@@ -118,8 +118,8 @@ static int target_add(struct targets *t, const char *arg)
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-')) {
 			usage_error("target name '%.*s' may only hold letters, "
-				    "digits, '_' and '-'",
-				    (int)nl, arg);
+			            "digits, '_' and '-'",
+			            (int)nl, arg);
 			return TANDEM_ERR_PARSE;
 		}
 	}
@@ -137,8 +137,8 @@ static int target_add(struct targets *t, const char *arg)
 	if (strlen(eq + 1) != 64 ||
 	    hex_decode_rev(eq + 1, t->value[t->n], 32) < 0) {
 		usage_error("target '%.*s' must be 64 hex digits (a 256-bit "
-			    "big-endian number), got '%s'",
-			    (int)nl, arg, eq + 1);
+		            "big-endian number), got '%s'",
+		            (int)nl, arg, eq + 1);
 		return TANDEM_ERR_PARSE;
 	}
 	memcpy(t->name[t->n], arg, nl);
@@ -192,7 +192,8 @@ static void print_tags(FILE *f, const struct targets *t, uint32_t slots)
 	fputc(']', f);
 }
 
-/* ---- job files ------------------------------------------------------------- */
+/* ---- job files -------------------------------------------------------------
+ */
 
 struct jobfile {
 	char path[512];
@@ -205,7 +206,7 @@ struct jobfile {
 };
 
 static const char *json_str(json_t *o, const char *key, int required,
-			    const char *path, int *bad)
+                            const char *path, int *bad)
 {
 	json_t *v = json_object_get(o, key);
 
@@ -226,7 +227,7 @@ static const char *json_str(json_t *o, const char *key, int required,
 
 /* A number field given as a JSON integer or a hex string. */
 static int json_u32(json_t *o, const char *key, uint32_t def, int hex_only,
-		    const char *path, uint64_t max, uint64_t *out)
+                    const char *path, uint64_t max, uint64_t *out)
 {
 	json_t *v = json_object_get(o, key);
 	uint32_t x;
@@ -250,8 +251,8 @@ static int json_u32(json_t *o, const char *key, uint32_t def, int hex_only,
 		return 0;
 	}
 	usage_error("%s: \"%s\" must be %s", path, key,
-		    hex_only ? "a hex string of up to 8 digits"
-			     : "an integer or a hex string");
+	            hex_only ? "a hex string of up to 8 digits"
+	                     : "an integer or a hex string");
 	return TANDEM_ERR_PARSE;
 }
 
@@ -273,7 +274,7 @@ static int load_job(const char *path, struct jobfile *jf)
 	root = json_load_file(path, 0, &jerr);
 	if (!root) {
 		usage_error("cannot read job file %s: %s (line %d)", path,
-			    jerr.text, jerr.line);
+		            jerr.text, jerr.line);
 		return TANDEM_ERR_PARSE;
 	}
 	if (!json_is_object(root)) {
@@ -302,13 +303,13 @@ static int load_job(const char *path, struct jobfile *jf)
 	branch = json_object_get(root, "merkle_branch");
 	if (!json_is_array(branch)) {
 		usage_error("%s: \"merkle_branch\" must be an array of hex "
-			    "strings",
-			    path);
+		            "strings",
+		            path);
 		goto out;
 	}
 	if (json_array_size(branch) > JOB_MAX_BRANCH) {
 		usage_error("%s: merkle branch longer than %u", path,
-			    JOB_MAX_BRANCH);
+		            JOB_MAX_BRANCH);
 		goto out;
 	}
 	for (i = 0; i < json_array_size(branch); i++) {
@@ -316,7 +317,7 @@ static int load_job(const char *path, struct jobfile *jf)
 
 		if (!json_is_string(b)) {
 			usage_error("%s: merkle_branch[%zu] is not a string",
-				    path, i);
+			            path, i);
 			goto out;
 		}
 		branch_hex[i] = json_string_value(b);
@@ -327,23 +328,23 @@ static int load_job(const char *path, struct jobfile *jf)
 	if (!json_is_integer(en2s) || json_integer_value(en2s) < 1 ||
 	    json_integer_value(en2s) > (json_int_t)TANDEM_MAX_EN2) {
 		usage_error("%s: \"extranonce2_size\" must be an integer "
-			    "1..%u",
-			    path, TANDEM_MAX_EN2);
+		            "1..%u",
+		            path, TANDEM_MAX_EN2);
 		goto out;
 	}
 	jf->en2_size = (size_t)json_integer_value(en2s);
 	if (json_u32(root, "version_mask", 0, 1, path, 0xffffffffu, &mask) <
-		    0 ||
+	            0 ||
 	    json_u32(root, "nonce_start", 0, 1, path, 0xffffffffu, &nstart) <
-		    0 ||
+	            0 ||
 	    json_u32(root, "nonce_count", 0, 0, path, 1ull << 32, &ncount) < 0)
 		goto out;
 	rc = job_from_notify(js, &n);
 	if (rc < 0) {
 		usage_error("%s: bad Stratum field (%s): prevhash and branch "
-			    "entries are 32 bytes of hex, version/nbits/ntime "
-			    "up to 8 hex digits",
-			    path, tandem_strerror(rc));
+		            "entries are 32 bytes of hex, version/nbits/ntime "
+		            "up to 8 hex digits",
+		            path, tandem_strerror(rc));
 		rc = TANDEM_ERR_PARSE;
 		goto out;
 	}
@@ -355,18 +356,19 @@ static int load_job(const char *path, struct jobfile *jf)
 	}
 	memset(en2, 0, sizeof(en2));
 	if (en2_hex && hex_decode_exact(en2_hex, en2, jf->en2_size) < 0) {
-		usage_error("%s: \"extranonce2_start\" must be %zu bytes of hex",
-			    path, jf->en2_size);
+		usage_error(
+		        "%s: \"extranonce2_start\" must be %zu bytes of hex",
+		        path, jf->en2_size);
 		goto out;
 	}
 	rc = job_proto_stratum(js, en1, (size_t)en1_len, en2, jf->en2_size,
-			       (uint32_t)mask, (uint32_t)nstart,
-			       (uint32_t)(ncount == (1ull << 32) ? 0 : ncount),
-			       &jf->pj);
+	                       (uint32_t)mask, (uint32_t)nstart,
+	                       (uint32_t)(ncount == (1ull << 32) ? 0 : ncount),
+	                       &jf->pj);
 	if (rc < 0) {
 		usage_error("%s: the job does not fit the device protocol "
-			    "(coinbase remainder <= %u blocks, branch <= %u)",
-			    path, TANDEM_MAX_REM_BLOCKS, TANDEM_MAX_BRANCH);
+		            "(coinbase remainder <= %u blocks, branch <= %u)",
+		            path, TANDEM_MAX_REM_BLOCKS, TANDEM_MAX_BRANCH);
 		rc = TANDEM_ERR_PARSE;
 		goto out;
 	}
@@ -385,15 +387,16 @@ out:
 	return rc;
 }
 
-/* ---- session: devices on one loop ----------------------------------------- */
+/* ---- session: devices on one loop -----------------------------------------
+ */
 
 enum stop_reason {
 	STOP_NONE,
-	STOP_DONE,     /* job range finished */
-	STOP_PARENT,   /* a share met the parent target */
-	STOP_SHARES,   /* --max-shares reached */
-	STOP_TIMEOUT,  /* --timeout */
-	STOP_FAILED,   /* device lost for good */
+	STOP_DONE,    /* job range finished */
+	STOP_PARENT,  /* a share met the parent target */
+	STOP_SHARES,  /* --max-shares reached */
+	STOP_TIMEOUT, /* --timeout */
+	STOP_FAILED,  /* device lost for good */
 	STOP_SIGNAL,
 };
 
@@ -404,17 +407,18 @@ struct session {
 	int ready[MAX_DEVICES];
 	struct targets tg;
 	int mode_stratum;
-	int quiet;                /* do not print shares (bench) */
-	uint64_t shares;          /* printed / counted shares, this job */
+	int quiet;       /* do not print shares (bench) */
+	uint64_t shares; /* printed / counted shares, this job */
 	uint64_t shares_total;
 	uint64_t max_shares;
-	uint64_t tag_count[TANDEM_MAX_SLOTS];
+	uint64_t tag_count[TANDEM_MAX_SLOTS]; /* this job */
+	uint64_t tag_total[TANDEM_MAX_SLOTS]; /* whole session, by slot */
 	uint32_t job_id[MAX_DEVICES];
 	int have_job;
 	int stop_on_parent;
 	enum stop_reason stop;
 	int failed_err;
-	struct jobfile *jf;       /* current replay job */
+	struct jobfile *jf; /* current replay job */
 	int parent_found;
 	struct device_share parent_share;
 	int info_error;
@@ -446,7 +450,7 @@ static void ev_ready(struct device *d, void *user, int reconnected)
 	s->ready[i] = 1;
 	if (in && s->tg.n > in->target_slots) {
 		log_err(device_name(d), "device has %u target slots, %d needed",
-			in->target_slots, s->tg.n);
+		        in->target_slots, s->tg.n);
 		s->info_error = 1;
 		s->stop = STOP_FAILED;
 		loop_stop(s->loop);
@@ -476,7 +480,7 @@ static void print_share(struct session *s, const struct device_share *sh)
 }
 
 static void ev_share(struct device *d, void *user,
-		     const struct device_share *sh)
+                     const struct device_share *sh)
 {
 	struct session *s = sess_of(user);
 	int i = dev_index(s, d);
@@ -486,9 +490,12 @@ static void ev_share(struct device *d, void *user,
 		return;
 	if (s->stop != STOP_NONE)
 		return; /* already stopping: nothing more is reported */
-	for (k = 0; k < s->tg.n; k++)
-		if (sh->slots & (1u << k))
+	for (k = 0; k < s->tg.n; k++) {
+		if (sh->slots & (1u << k)) {
 			s->tag_count[k]++;
+			s->tag_total[k]++;
+		}
+	}
 	s->shares++;
 	s->shares_total++;
 	if (!s->quiet)
@@ -529,7 +536,7 @@ static void ev_nak(struct device *d, void *user, const struct proto_nak *n)
 
 	if (n->type == PROTO_JOB || n->type == PROTO_TARGET_SET) {
 		log_err(device_name(d), "device refused the %s (reason %u)",
-			proto_type_name(n->type), n->reason);
+		        proto_type_name(n->type), n->reason);
 		s->stop = STOP_FAILED;
 		s->failed_err = TANDEM_ERR_UNSUPPORTED;
 		loop_stop(s->loop);
@@ -546,12 +553,12 @@ static void ev_failed(struct device *d, void *user, int err)
 }
 
 static const struct device_events session_events = {
-	.ready = ev_ready,
-	.share = ev_share,
-	.status = NULL,
-	.job_done = ev_job_done,
-	.nak = ev_nak,
-	.failed = ev_failed,
+        .ready = ev_ready,
+        .share = ev_share,
+        .status = NULL,
+        .job_done = ev_job_done,
+        .nak = ev_nak,
+        .failed = ev_failed,
 };
 
 struct common_opts {
@@ -597,15 +604,15 @@ static int session_open(struct session *s, const struct common_opts *co)
 			}
 			err[0] = '\0';
 			rc = device_open(s->loop, co->devices[i], &co->topts,
-					 &co->dcfg, &session_events, s,
-					 &s->dev[s->ndev], err, sizeof(err));
+			                 &co->dcfg, &session_events, s,
+			                 &s->dev[s->ndev], err, sizeof(err));
 			if (rc == TANDEM_ERR_PARSE) {
 				usage_error("%s", err);
 				return EXIT_USAGE;
 			}
 			if (rc < 0) {
 				log_err("tandem", "%s: %s", co->devices[i],
-					err[0] ? err : tandem_strerror(rc));
+				        err[0] ? err : tandem_strerror(rc));
 				return EXIT_FAIL;
 			}
 			s->ndev++;
@@ -631,7 +638,7 @@ static int session_targets(struct session *s)
 /* Runs the loop until a stop reason, a signal or the deadline (ms since
  * epoch of loop_now_ms, 0 = none); tick runs every tick_ms if given. */
 static void session_run(struct session *s, uint64_t deadline,
-			void (*tick)(struct session *), unsigned tick_ms)
+                        void (*tick)(struct session *), unsigned tick_ms)
 {
 	uint64_t next_tick = loop_now_ms() + tick_ms;
 
@@ -712,30 +719,30 @@ enum {
 };
 
 static const struct option long_opts[] = {
-	{"device", required_argument, NULL, OPT_DEVICE},
-	{"header", required_argument, NULL, OPT_HEADER},
-	{"nonce-start", required_argument, NULL, OPT_NONCE_START},
-	{"nonce-count", required_argument, NULL, OPT_NONCE_COUNT},
-	{"target", required_argument, NULL, OPT_TARGET},
-	{"job", required_argument, NULL, OPT_JOB},
-	{"max-shares", required_argument, NULL, OPT_MAX_SHARES},
-	{"timeout", required_argument, NULL, OPT_TIMEOUT},
-	{"seconds", required_argument, NULL, OPT_SECONDS},
-	{"count", required_argument, NULL, OPT_COUNT},
-	{"fault", required_argument, NULL, OPT_FAULT},
-	{"sim-bin", required_argument, NULL, OPT_SIM_BIN},
-	{"sim-config", required_argument, NULL, OPT_SIM_CONFIG},
-	{"trace", no_argument, NULL, OPT_TRACE},
-	{"baud", required_argument, NULL, OPT_BAUD},
-	{"log", required_argument, NULL, OPT_LOG},
-	{"boards", no_argument, NULL, OPT_BOARDS},
-	{"all-shares", no_argument, NULL, OPT_ALL_SHARES},
-	{"status-ms", required_argument, NULL, OPT_STATUS_MS},
-	{"job-every", required_argument, NULL, OPT_JOB_EVERY},
-	{"verbose", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, OPT_HELP},
-	{NULL, 0, NULL, 0},
+        {"device", required_argument, NULL, OPT_DEVICE},
+        {"header", required_argument, NULL, OPT_HEADER},
+        {"nonce-start", required_argument, NULL, OPT_NONCE_START},
+        {"nonce-count", required_argument, NULL, OPT_NONCE_COUNT},
+        {"target", required_argument, NULL, OPT_TARGET},
+        {"job", required_argument, NULL, OPT_JOB},
+        {"max-shares", required_argument, NULL, OPT_MAX_SHARES},
+        {"timeout", required_argument, NULL, OPT_TIMEOUT},
+        {"seconds", required_argument, NULL, OPT_SECONDS},
+        {"count", required_argument, NULL, OPT_COUNT},
+        {"fault", required_argument, NULL, OPT_FAULT},
+        {"sim-bin", required_argument, NULL, OPT_SIM_BIN},
+        {"sim-config", required_argument, NULL, OPT_SIM_CONFIG},
+        {"trace", no_argument, NULL, OPT_TRACE},
+        {"baud", required_argument, NULL, OPT_BAUD},
+        {"log", required_argument, NULL, OPT_LOG},
+        {"boards", no_argument, NULL, OPT_BOARDS},
+        {"all-shares", no_argument, NULL, OPT_ALL_SHARES},
+        {"status-ms", required_argument, NULL, OPT_STATUS_MS},
+        {"job-every", required_argument, NULL, OPT_JOB_EVERY},
+        {"verbose", no_argument, NULL, 'v'},
+        {"quiet", no_argument, NULL, 'q'},
+        {"help", no_argument, NULL, OPT_HELP},
+        {NULL, 0, NULL, 0},
 };
 
 struct opts {
@@ -820,18 +827,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			if (parse_u64(optarg, 0xffffffffu, &o->nonce_start) <
 			    0) {
 				usage_error("--nonce-start wants 0..4294967295 "
-					    "(decimal or 0x hex), got '%s'",
-					    optarg);
+				            "(decimal or 0x hex), got '%s'",
+				            optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_NONCE_COUNT:
 			if (parse_u64(optarg, 1ull << 32, &o->nonce_count) <
-				    0 ||
+			            0 ||
 			    o->nonce_count == 0) {
-				usage_error("--nonce-count wants 1..4294967296, "
-					    "got '%s'",
-					    optarg);
+				usage_error(
+				        "--nonce-count wants 1..4294967296, "
+				        "got '%s'",
+				        optarg);
 				return EXIT_USAGE;
 			}
 			o->have_nonce_count = 1;
@@ -850,22 +858,22 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_MAX_SHARES:
 			if (parse_u64(optarg, UINT32_MAX, &o->max_shares) < 0) {
 				usage_error("--max-shares wants a count, got "
-					    "'%s'",
-					    optarg);
+				            "'%s'",
+				            optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_TIMEOUT:
 			if (parse_double(optarg, 0, 1e7, &o->timeout) < 0) {
 				usage_error("--timeout wants seconds, got '%s'",
-					    optarg);
+				            optarg);
 				return EXIT_USAGE;
 			}
 			break;
 		case OPT_SECONDS:
 			if (parse_double(optarg, 0.1, 1e7, &o->seconds) < 0) {
 				usage_error("--seconds wants seconds, got '%s'",
-					    optarg);
+				            optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -879,9 +887,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_FAULT:
 			if (parse_faults(optarg, &o->co.topts.faults) < 0) {
 				usage_error("--fault wants corrupt=R,drop=R,"
-					    "bad-nonce=R,stall=MS,disconnect=S "
-					    "(R a probability 0..1), got '%s'",
-					    optarg);
+				            "bad-nonce=R,stall=MS,disconnect=S "
+				            "(R a probability 0..1), got '%s'",
+				            optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -904,7 +912,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case OPT_LOG:
 			if (log_level_parse(optarg) < 0) {
 				usage_error("--log wants error, warn, info or "
-					    "debug");
+				            "debug");
 				return EXIT_USAGE;
 			}
 			log_set_level(log_level_parse(optarg));
@@ -989,22 +997,23 @@ static void log_device_summary(struct session *s)
 
 		device_get_stats(s->dev[i], &st);
 		log_info(device_name(s->dev[i]),
-			 "%llu hashes, %.0f H/s (counters) / %.0f H/s "
-			 "(shares), %llu shares, %llu hw errors, %llu dup, "
-			 "%llu stale, %llu bad frames, %llu retransmits, "
-			 "%llu reconnects",
-			 (unsigned long long)st.hashes_total, st.hashrate_avg,
-			 st.share_hashrate, (unsigned long long)st.shares,
-			 (unsigned long long)st.hw_errors,
-			 (unsigned long long)st.duplicates,
-			 (unsigned long long)st.stale,
-			 (unsigned long long)st.rx_bad_frames,
-			 (unsigned long long)st.retransmits,
-			 (unsigned long long)st.reconnects);
+		         "%llu hashes, %.0f H/s (counters) / %.0f H/s "
+		         "(shares), %llu shares, %llu hw errors, %llu dup, "
+		         "%llu stale, %llu bad frames, %llu retransmits, "
+		         "%llu reconnects",
+		         (unsigned long long)st.hashes_total, st.hashrate_avg,
+		         st.share_hashrate, (unsigned long long)st.shares,
+		         (unsigned long long)st.hw_errors,
+		         (unsigned long long)st.duplicates,
+		         (unsigned long long)st.stale,
+		         (unsigned long long)st.rx_bad_frames,
+		         (unsigned long long)st.retransmits,
+		         (unsigned long long)st.reconnects);
 	}
 }
 
-/* ---- scan ------------------------------------------------------------------ */
+/* ---- scan ------------------------------------------------------------------
+ */
 
 static int cmd_scan(struct opts *o)
 {
@@ -1023,10 +1032,10 @@ static int cmd_scan(struct opts *o)
 	if (strlen(o->header) != 160 ||
 	    hex_decode_exact(o->header, header, 80) < 0) {
 		usage_error("--header must be 160 hex digits (80 bytes), got "
-			    "%zu characters%s",
-			    strlen(o->header),
-			    strlen(o->header) == 160 ? " with a non-hex digit"
-						     : "");
+		            "%zu characters%s",
+		            strlen(o->header),
+		            strlen(o->header) == 160 ? " with a non-hex digit"
+		                                     : "");
 		return EXIT_USAGE;
 	}
 	if (o->njobs || o->max_shares) {
@@ -1039,8 +1048,8 @@ static int cmd_scan(struct opts *o)
 	if (target_parent_default(&s.tg, wh.nbits) < 0)
 		return EXIT_USAGE;
 	job_proto_header(header, (uint32_t)o->nonce_start,
-			 o->have_nonce_count ? (uint32_t)o->nonce_count : 0,
-			 &pj);
+	                 o->have_nonce_count ? (uint32_t)o->nonce_count : 0,
+	                 &pj);
 	rc = session_open(&s, &o->co);
 	if (rc) {
 		session_close(&s);
@@ -1052,10 +1061,11 @@ static int cmd_scan(struct opts *o)
 		goto out;
 	}
 	s.have_job = 1;
-	session_run(&s, o->timeout > 0 ? loop_now_ms() +
-						 (uint64_t)(o->timeout * 1000)
-				       : 0,
-		    NULL, 0);
+	session_run(&s,
+	            o->timeout > 0
+	                    ? loop_now_ms() + (uint64_t)(o->timeout * 1000)
+	                    : 0,
+	            NULL, 0);
 	log_info("scan", "stopped: %s", stop_text(s.stop));
 	log_device_summary(&s);
 	if (s.stop == STOP_DONE || s.stop == STOP_TIMEOUT)
@@ -1065,7 +1075,8 @@ out:
 	return ret;
 }
 
-/* ---- replay and run --------------------------------------------------------- */
+/* ---- replay and run ---------------------------------------------------------
+ */
 
 struct run_state {
 	struct session *s;
@@ -1090,20 +1101,20 @@ static void run_tick(struct session *s)
 		return;
 	device_get_stats(s->dev[0], &st);
 	n += snprintf(line + n, sizeof(line) - (size_t)n,
-		      "[%d/%d %s] %.1f s  %.1f kH/s (shares %.1f kH/s) |", r->index,
-		      r->total, r->jf->id, el, st.hashrate / 1e3,
-		      st.share_hashrate / 1e3);
+	              "[%d/%d %s] %.1f s  %.1f kH/s (shares %.1f kH/s) |",
+	              r->index, r->total, r->jf->id, el, st.hashrate / 1e3,
+	              st.share_hashrate / 1e3);
 	for (k = 0; k < s->tg.n && n < (int)sizeof(line) - 40; k++)
 		n += snprintf(line + n, sizeof(line) - (size_t)n, " %s %llu",
-			      s->tg.name[k],
-			      (unsigned long long)s->tag_count[k]);
+		              s->tg.name[k],
+		              (unsigned long long)s->tag_count[k]);
 	snprintf(line + n, sizeof(line) - (size_t)n,
-		 " | hw %llu dup %llu stale %llu bad %llu rx %llu",
-		 (unsigned long long)st.hw_errors,
-		 (unsigned long long)st.duplicates,
-		 (unsigned long long)st.stale,
-		 (unsigned long long)st.rx_bad_frames,
-		 (unsigned long long)st.reconnects);
+	         " | hw %llu dup %llu stale %llu bad %llu rx %llu",
+	         (unsigned long long)st.hw_errors,
+	         (unsigned long long)st.duplicates,
+	         (unsigned long long)st.stale,
+	         (unsigned long long)st.rx_bad_frames,
+	         (unsigned long long)st.reconnects);
 	if (r->tty)
 		fprintf(stderr, "\r\033[K%s", line);
 	else
@@ -1138,8 +1149,8 @@ static int run_jobs(struct opts *o, int is_run)
 	}
 	if (o->header || o->have_nonce_count || o->nonce_start) {
 		usage_error("%s takes the nonce window from the job file "
-			    "(nonce_start, nonce_count)",
-			    cmd);
+		            "(nonce_start, nonce_count)",
+		            cmd);
 		return EXIT_USAGE;
 	}
 	for (i = 0; i < o->njobs; i++)
@@ -1151,7 +1162,7 @@ static int run_jobs(struct opts *o, int is_run)
 	s.mode_stratum = 1;
 	s.max_shares = o->max_shares;
 	s.stop_on_parent = !o->all_shares;
-	s.quiet = 0;
+	s.quiet = is_run; /* run shows a status line and a summary instead */
 	/* The parent slot follows the first job's nbits; each job re-sets
 	 * it below if its nbits differ. */
 	if (target_parent_default(&s.tg, jf[0].nbits) < 0)
@@ -1197,7 +1208,8 @@ static int run_jobs(struct opts *o, int is_run)
 		r.started_ms = loop_now_ms();
 		device_get_stats(s.dev[0], &st);
 		hashes_before = st.hashes_total;
-		if (device_start_job(s.dev[0], &jf[i].pj, 1, &s.job_id[0]) < 0) {
+		if (device_start_job(s.dev[0], &jf[i].pj, 1, &s.job_id[0]) <
+		    0) {
 			log_err(cmd, "%s: cannot queue the job", jf[i].path);
 			ret = EXIT_FAIL;
 			break;
@@ -1205,27 +1217,26 @@ static int run_jobs(struct opts *o, int is_run)
 		s.have_job = 1;
 		if (is_run)
 			log_info(cmd, "job %d/%d: %s", i + 1, o->njobs,
-				 jf[i].id);
-		deadline = timeout > 0 ? loop_now_ms() +
-						 (uint64_t)(timeout * 1000)
-				       : 0;
+			         jf[i].id);
+		deadline = timeout > 0
+		                   ? loop_now_ms() + (uint64_t)(timeout * 1000)
+		                   : 0;
 		session_run(&s, deadline, run_tick, r.tty ? 250 : 5000);
 		if (r.status_line && r.tty)
 			fprintf(stderr, "\n");
 		device_get_stats(s.dev[0], &st);
 		res[i].stop = s.stop;
 		res[i].seconds =
-			(double)(loop_now_ms() - r.started_ms) / 1000.0;
+		        (double)(loop_now_ms() - r.started_ms) / 1000.0;
 		res[i].hashes = st.hashes_total - hashes_before;
 		res[i].shares = s.shares;
 		res[i].found = s.parent_found;
 		res[i].share = s.parent_share;
-		res[i].matches =
-			s.parent_found && jf[i].has_expected &&
-			memcmp(s.parent_share.hash, jf[i].expected_hash, 32) ==
-				0;
+		res[i].matches = s.parent_found && jf[i].has_expected &&
+		                 memcmp(s.parent_share.hash,
+		                        jf[i].expected_hash, 32) == 0;
 		log_info(cmd, "%s: stopped (%s) after %.1f s", jf[i].id,
-			 stop_text(s.stop), res[i].seconds);
+		         stop_text(s.stop), res[i].seconds);
 		if (s.stop == STOP_FAILED || s.stop == STOP_SIGNAL) {
 			ret = EXIT_FAIL;
 			i++;
@@ -1247,21 +1258,21 @@ static int run_jobs(struct opts *o, int is_run)
 
 			if (res[k].found) {
 				hex_encode_rev(res[k].share.hash, 32, hash,
-					       sizeof(hash));
+				               sizeof(hash));
 				hex_encode(res[k].share.en2,
-					   res[k].share.en2_size, en2,
-					   sizeof(en2));
+				           res[k].share.en2_size, en2,
+				           sizeof(en2));
 				snprintf(ver, sizeof(ver), "%08x",
-					 res[k].share.version);
+				         res[k].share.version);
 				snprintf(non, sizeof(non), "%08x",
-					 res[k].share.nonce);
+				         res[k].share.nonce);
 			}
 			printf("%-18s %-6s %8.1f %12llu %7llu  %-16s %-8s "
 			       "%-8s %s\n",
 			       jf[k].id,
 			       res[k].matches ? "FOUND"
 			       : res[k].found ? "parent"
-					      : "miss",
+			                      : "miss",
 			       res[k].seconds,
 			       (unsigned long long)res[k].hashes,
 			       (unsigned long long)res[k].shares, en2, ver, non,
@@ -1269,11 +1280,16 @@ static int run_jobs(struct opts *o, int is_run)
 			found += res[k].matches;
 		}
 		printf("\n%d of %d real blocks found; %.0f H/s (counters), "
-		       "%.0f H/s (from shares); %llu hw errors, %llu "
-		       "duplicates, %llu reconnects\n",
-		       found, o->njobs, st.hashrate_avg, st.share_hashrate,
+		       "%.0f H/s (from shares); shares by tag:",
+		       found, o->njobs, st.hashrate_avg, st.share_hashrate);
+		for (k = 0; k < s.tg.n; k++)
+			printf(" %s %llu", s.tg.name[k],
+			       (unsigned long long)s.tag_total[k]);
+		printf("; %llu hw errors, %llu duplicates, %llu stale, %llu "
+		       "reconnects\n",
 		       (unsigned long long)st.hw_errors,
 		       (unsigned long long)st.duplicates,
+		       (unsigned long long)st.stale,
 		       (unsigned long long)st.reconnects);
 		if (found != o->njobs)
 			ret = EXIT_FAIL;
@@ -1282,7 +1298,8 @@ static int run_jobs(struct opts *o, int is_run)
 	return ret;
 }
 
-/* ---- bench ------------------------------------------------------------------- */
+/* ---- bench
+ * ------------------------------------------------------------------- */
 
 struct bench_state {
 	struct proto_job pj;
@@ -1361,11 +1378,11 @@ static int cmd_bench(struct opts *o)
 
 	if (!o->co.ndevices) {
 		usage_error("bench needs --device (repeatable; --count N "
-			    "copies)");
+		            "copies)");
 		return EXIT_USAGE;
 	}
 	if (hex_decode_exact(o->header ? o->header : genesis_header, header,
-			     80) < 0) {
+	                     80) < 0) {
 		usage_error("--header must be 160 hex digits");
 		return EXIT_USAGE;
 	}
@@ -1404,7 +1421,7 @@ static int cmd_bench(struct opts *o)
 	cpu0 = thread_cpu_seconds();
 	t0 = (double)loop_now_ms() / 1000.0;
 	session_run(&s, loop_now_ms() + (uint64_t)(seconds * 1000), bench_tick,
-		    50);
+	            50);
 	bench_collect_latency(&s, &b);
 	cpu1 = thread_cpu_seconds();
 	t1 = (double)loop_now_ms() / 1000.0;
@@ -1421,7 +1438,7 @@ static int cmd_bench(struct opts *o)
 		dup += st.duplicates;
 		if (in && in->clock_hz)
 			nominal_sum += (double)in->clock_hz * in->pipelines /
-				       (double)(1u << in->loop_log2);
+			               (double)(1u << in->loop_log2);
 	}
 	printf("{\"devices\":%d,\"seconds\":%.2f,"
 	       "\"hashrate_counters\":%.0f,\"hashrate_shares\":%.0f,"
@@ -1439,15 +1456,16 @@ static int cmd_bench(struct opts *o)
 	       (cpu1 - cpu0) / s.ndev,
 	       shares ? (cpu1 - cpu0) * 1000.0 / (double)shares : 0.0,
 	       (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
-		       (double)ru.ru_stime.tv_sec +
-		       (double)ru.ru_stime.tv_usec / 1e6,
+	               (double)ru.ru_stime.tv_sec +
+	               (double)ru.ru_stime.tv_usec / 1e6,
 	       b.lat_n ? b.lat_sum / b.lat_n : -1.0, b.lat_max, b.lat_n);
 	log_device_summary(&s);
 	session_close(&s);
 	return s.stop == STOP_FAILED ? EXIT_FAIL : 0;
 }
 
-/* ---- list --------------------------------------------------------------------- */
+/* ---- list
+ * --------------------------------------------------------------------- */
 
 static int cmd_list(struct opts *o)
 {
@@ -1479,7 +1497,7 @@ static int cmd_list(struct opts *o)
 			int dup = 0;
 
 			boards_device_string(b, devstr[nprobe],
-					     sizeof(devstr[0]));
+			                     sizeof(devstr[0]));
 			for (j = 0; j < nprobe; j++)
 				if (strcmp(probe[j], devstr[nprobe]) == 0)
 					dup = 1;
@@ -1507,8 +1525,8 @@ static int cmd_list(struct opts *o)
 			return EXIT_FAIL;
 		err[0] = '\0';
 		if (device_open(s.loop, probe[i], &co.topts, &co.dcfg,
-				&session_events, &s, &s.dev[0], err,
-				sizeof(err)) < 0) {
+		                &session_events, &s, &s.dev[0], err,
+		                sizeof(err)) < 0) {
 			log_info("list", "%s: %s", probe[i], err);
 			loop_free(s.loop);
 			continue;
@@ -1534,43 +1552,49 @@ static int cmd_list(struct opts *o)
 	return 0;
 }
 
-/* ---- main ---------------------------------------------------------------------- */
+/* ---- main
+ * ---------------------------------------------------------------------- */
 
 static void help(void)
 {
 	int i;
 
-	printf(
-		"usage: tandem COMMAND [options]\n"
-		"\n"
-		"commands:\n"
-		"  list [--boards] [--device DEV]   devices found, with INFO\n"
-		"  scan --device DEV --header HEX160 [--nonce-start N]\n"
-		"       [--nonce-count N] [--target NAME=HEX64]...\n"
-		"       scan a nonce range of one header (header mode)\n"
-		"  replay --device DEV --job FILE.json [--target NAME=HEX64]...\n"
-		"       [--max-shares N] [--timeout S] [--all-shares]\n"
-		"       mine a Stratum job with on-device rolling; stops at the\n"
-		"       first share meeting the parent target unless --all-shares\n"
-		"  run --device DEV --job FILE.json... [--target ...]\n"
-		"       replay several jobs with a live status line and a\n"
-		"       summary; exit 0 only if every job's real block is found\n"
-		"  bench --device DEV [--count N] [--seconds S] [--job-every MS]\n"
-		"       hash rate, utilisation, host CPU, new-job latency\n"
-		"\n"
-		"targets are 64 hex digits, big-endian as block explorers show\n"
-		"them; \"parent\" defaults to the header's nbits target.\n"
-		"\n"
-		"common options:\n"
-		"  --fault corrupt=R,drop=R,bad-nonce=R,stall=MS,disconnect=S\n"
-		"       fault injection in the simulator / software device\n"
-		"  --sim-bin PATH --sim-config NAME --trace   spawned simulator\n"
-		"  --baud N        FTDI UART baud\n"
-		"  --status-ms MS  STATUS poll period (default 100)\n"
-		"  --timeout S     stop after S seconds\n"
-		"  -v / --log LEVEL / -q   logging to stderr\n"
-		"\n"
-		"devices:\n");
+	printf("usage: tandem COMMAND [options]\n"
+	       "\n"
+	       "commands:\n"
+	       "  list [--boards] [--device DEV]   devices found, with INFO\n"
+	       "  scan --device DEV --header HEX160 [--nonce-start N]\n"
+	       "       [--nonce-count N] [--target NAME=HEX64]...\n"
+	       "       scan a nonce range of one header (header mode)\n"
+	       "  replay --device DEV --job FILE.json [--target "
+	       "NAME=HEX64]...\n"
+	       "       [--max-shares N] [--timeout S] [--all-shares]\n"
+	       "       mine a Stratum job with on-device rolling; stops at "
+	       "the\n"
+	       "       first share meeting the parent target unless "
+	       "--all-shares\n"
+	       "  run --device DEV --job FILE.json... [--target ...]\n"
+	       "       replay several jobs with a live status line and a\n"
+	       "       summary; exit 0 only if every job's real block is "
+	       "found\n"
+	       "  bench --device DEV [--count N] [--seconds S] [--job-every "
+	       "MS]\n"
+	       "       hash rate, utilisation, host CPU, new-job latency\n"
+	       "\n"
+	       "targets are 64 hex digits, big-endian as block explorers show\n"
+	       "them; \"parent\" defaults to the header's nbits target.\n"
+	       "\n"
+	       "common options:\n"
+	       "  --fault corrupt=R,drop=R,bad-nonce=R,stall=MS,disconnect=S\n"
+	       "       fault injection in the simulator / software device\n"
+	       "  --sim-bin PATH --sim-config NAME --trace   spawned "
+	       "simulator\n"
+	       "  --baud N        FTDI UART baud\n"
+	       "  --status-ms MS  STATUS poll period (default 100)\n"
+	       "  --timeout S     stop after S seconds\n"
+	       "  -v / --log LEVEL / -q   logging to stderr\n"
+	       "\n"
+	       "devices:\n");
 	for (i = 0; transport_table[i]; i++)
 		printf("  %s\n", transport_table[i]->help);
 	printf("  BOARD  a board name (tandem list --boards)\n"

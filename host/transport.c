@@ -10,11 +10,11 @@
 #include "tandem_err.h"
 
 const struct transport_ops *const transport_table[] = {
-	&transport_sim_ops,
-	&transport_cpu_ops,
-	&transport_ftdi_ops,
-	&transport_usb_ops,
-	NULL,
+        &transport_sim_ops,
+        &transport_cpu_ops,
+        &transport_ftdi_ops,
+        &transport_usb_ops,
+        NULL,
 };
 
 static int hex16(const char *s, size_t n, uint16_t *v)
@@ -63,7 +63,7 @@ int transport_parse_vidpid(const char *s, uint16_t *vid, uint16_t *pid)
 
 /* Splits "name:arg" and finds the ops; boards resolve first. */
 static int resolve(const char *spec, const struct transport_ops **ops,
-		   char *arg, size_t argcap, char *err, size_t errlen)
+                   char *arg, size_t argcap, char *err, size_t errlen)
 {
 	const struct board *b = boards_find(spec);
 	char buf[300];
@@ -91,15 +91,15 @@ static int resolve(const char *spec, const struct transport_ops **ops,
 		}
 	}
 	snprintf(err, errlen,
-		 "unknown device '%s' (expected sim, sim:PATH, cpu[:RATE], "
-		 "ftdi:VID:PID[:SERIAL][:IFACE], usb:VID:PID[:SERIAL] or a "
-		 "board name; see tandem list --boards)",
-		 spec);
+	         "unknown device '%s' (expected sim, sim:PATH, cpu[:RATE], "
+	         "ftdi:VID:PID[:SERIAL][:IFACE], usb:VID:PID[:SERIAL] or a "
+	         "board name; see tandem list --boards)",
+	         spec);
 	return TANDEM_ERR_PARSE;
 }
 
 int transport_open(const char *spec, const struct transport_opts *o,
-		   struct transport **out, char *err, size_t errlen)
+                   struct transport **out, char *err, size_t errlen)
 {
 	const struct transport_ops *ops;
 	char arg[300];

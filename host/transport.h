@@ -22,16 +22,17 @@
 /* Fault injection for tests, understood by the simulator and the software
  * device (rates are probabilities per byte or per frame). */
 struct transport_faults {
-	double corrupt;       /* flip one bit of a device->host byte */
-	double drop;          /* drop a whole device->host frame */
-	unsigned stall_ms;    /* pause answering this long every second */
-	unsigned disconnect;  /* close the connection once, this many seconds
-			       * after it opened */
-	double bad_nonce;     /* report a share with a wrong nonce */
+	double corrupt;      /* flip one bit of a device->host byte */
+	double drop;         /* drop a whole device->host frame */
+	unsigned stall_ms;   /* pause answering this long every second */
+	unsigned disconnect; /* close the connection once, this many seconds
+	                      * after it opened */
+	double bad_nonce;    /* report a share with a wrong nonce */
 };
 
 struct transport_opts {
-	const char *sim_bin;    /* tandem-sim binary (NULL: build/sim/tandem-sim) */
+	const char
+	        *sim_bin; /* tandem-sim binary (NULL: build/sim/tandem-sim) */
 	const char *sim_config; /* --config NAME for a spawned simulator */
 	int sim_trace;          /* +trace for a spawned simulator */
 	unsigned baud;          /* UART baud for ftdi (0: board/default) */
@@ -46,7 +47,7 @@ struct transport_ops {
 	/* arg is the device string after "name:" ("" when absent). On failure
 	 * writes a reason into err and returns a negative code. */
 	int (*open)(const char *arg, const struct transport_opts *o,
-		    struct transport **out, char *err, size_t errlen);
+	            struct transport **out, char *err, size_t errlen);
 	/* Re-establishes a lost connection (replug, simulator restart);
 	 * returns 0, or a negative code to be retried later. */
 	int (*reconnect)(struct transport *t, char *err, size_t errlen);
@@ -59,7 +60,7 @@ struct transport_ops {
 	/* Descriptors to poll; want_write asks for POLLOUT too. May lower
 	 * *timeout_ms for the transport's own housekeeping. */
 	int (*pollfds)(struct transport *t, struct pollfd *fds, int max,
-		       int want_write, int *timeout_ms);
+	               int want_write, int *timeout_ms);
 	/* Optional: runs after poll() on those descriptors (libusb events). */
 	void (*service)(struct transport *t, const struct pollfd *fds, int n);
 	/* Optional: one line describing where the device is ("pid 123 sock
@@ -83,7 +84,7 @@ extern const struct transport_ops *const transport_table[];
 
 /* Resolves a device string (board names included) and opens it. */
 int transport_open(const char *spec, const struct transport_opts *o,
-		   struct transport **out, char *err, size_t errlen);
+                   struct transport **out, char *err, size_t errlen);
 /* Checks a device string's syntax without opening anything; 0 or
  * TANDEM_ERR_PARSE with a reason in err. */
 int transport_check(const char *spec, char *err, size_t errlen);

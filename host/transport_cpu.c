@@ -58,7 +58,7 @@ static void cpu_disconnect(struct tcpu *t)
 }
 
 static int cpu_open(const char *arg, const struct transport_opts *o,
-		    struct transport **out, char *err, size_t errlen)
+                    struct transport **out, char *err, size_t errlen)
 {
 	struct tcpu *t;
 	double rate = 0;
@@ -70,7 +70,7 @@ static int cpu_open(const char *arg, const struct transport_opts *o,
 		rate = strtod(arg, &end);
 		if (*end || rate < 0 || rate > 4e9) {
 			snprintf(err, errlen,
-				 "bad cpu rate '%s' (nonces per second)", arg);
+			         "bad cpu rate '%s' (nonces per second)", arg);
 			return TANDEM_ERR_PARSE;
 		}
 	}
@@ -117,7 +117,7 @@ static int cpu_read(struct transport *base, uint8_t *buf, size_t cap)
 }
 
 static int cpu_pollfds(struct transport *base, struct pollfd *fds, int max,
-		       int want_write, int *timeout_ms)
+                       int want_write, int *timeout_ms)
 {
 	struct tcpu *t = (struct tcpu *)base;
 
@@ -130,10 +130,10 @@ static void cpu_describe(struct transport *base, char *buf, size_t n)
 
 	if (t->cfg.rate > 0)
 		snprintf(buf, n, "software device %u, %.0f nonces/s",
-			 t->cfg.index, t->cfg.rate);
+		         t->cfg.index, t->cfg.rate);
 	else
 		snprintf(buf, n, "software device %u, unthrottled",
-			 t->cfg.index);
+		         t->cfg.index);
 }
 
 static void cpu_close(struct transport *base)
@@ -145,14 +145,14 @@ static void cpu_close(struct transport *base)
 }
 
 const struct transport_ops transport_cpu_ops = {
-	.name = "cpu",
-	.help = "cpu[:RATE]  software device (reference model in a thread)",
-	.open = cpu_open,
-	.reconnect = cpu_reconnect,
-	.write = cpu_write,
-	.read = cpu_read,
-	.pollfds = cpu_pollfds,
-	.service = NULL,
-	.describe = cpu_describe,
-	.close = cpu_close,
+        .name = "cpu",
+        .help = "cpu[:RATE]  software device (reference model in a thread)",
+        .open = cpu_open,
+        .reconnect = cpu_reconnect,
+        .write = cpu_write,
+        .read = cpu_read,
+        .pollfds = cpu_pollfds,
+        .service = NULL,
+        .describe = cpu_describe,
+        .close = cpu_close,
 };

@@ -38,8 +38,7 @@ struct tftdi {
 };
 
 /* Splits the argument after VID:PID into serial, interface and mode. */
-static int parse_arg(struct tftdi *t, const char *arg, char *err,
-		     size_t errlen)
+static int parse_arg(struct tftdi *t, const char *arg, char *err, size_t errlen)
 {
 	char rest[256];
 	char *field[3] = {NULL, NULL, NULL};
@@ -74,8 +73,10 @@ static int parse_arg(struct tftdi *t, const char *arg, char *err,
 		if (c >= 'a' && c <= 'd')
 			c = (char)(c - 'a' + 'A');
 		if (field[1][1] || c < 'A' || c > 'D') {
-			snprintf(err, errlen, "FTDI interface must be A..D, not "
-					      "'%s'", field[1]);
+			snprintf(err, errlen,
+			         "FTDI interface must be A..D, not "
+			         "'%s'",
+			         field[1]);
 			return TANDEM_ERR_PARSE;
 		}
 		t->iface = c;
@@ -89,7 +90,7 @@ static int parse_arg(struct tftdi *t, const char *arg, char *err,
 
 			if (*end || b < 300 || b > 12000000) {
 				snprintf(err, errlen, "bad baud '%s'",
-					 field[2]);
+				         field[2]);
 				return TANDEM_ERR_PARSE;
 			}
 			t->baud = (unsigned)b;
@@ -115,7 +116,7 @@ static void *reader_main(void *arg)
 
 			while (off < (size_t)n && !t->stop) {
 				ssize_t k = write(t->thread_fd, buf + off,
-						  (size_t)n - off);
+				                  (size_t)n - off);
 
 				if (k < 0 && errno == EINTR)
 					continue;
@@ -163,16 +164,17 @@ static int ftdi_up(struct tftdi *t, char *err, size_t errlen)
 		snprintf(err, errlen, "ftdi_new failed");
 		return TANDEM_ERR_NOMEM;
 	}
-	rc = ftdi_set_interface(t->ftdi, (enum ftdi_interface)(INTERFACE_A +
-							       (t->iface - 'A')));
+	rc = ftdi_set_interface(
+	        t->ftdi, (enum ftdi_interface)(INTERFACE_A + (t->iface - 'A')));
 	if (rc == 0)
 		rc = ftdi_usb_open_desc(t->ftdi, t->vid, t->pid, NULL,
-					t->serial[0] ? t->serial : NULL);
+		                        t->serial[0] ? t->serial : NULL);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot open FTDI %04x:%04x%s%s "
-				      "interface %c: %s",
-			 t->vid, t->pid, t->serial[0] ? " serial " : "",
-			 t->serial, t->iface, ftdi_get_error_string(t->ftdi));
+		snprintf(err, errlen,
+		         "cannot open FTDI %04x:%04x%s%s "
+		         "interface %c: %s",
+		         t->vid, t->pid, t->serial[0] ? " serial " : "",
+		         t->serial, t->iface, ftdi_get_error_string(t->ftdi));
 		goto fail;
 	}
 	if (t->fifo) {
@@ -188,7 +190,7 @@ static int ftdi_up(struct tftdi *t, char *err, size_t errlen)
 			rc = ftdi_set_baudrate(t->ftdi, (int)t->baud);
 		if (rc == 0)
 			rc = ftdi_set_line_property(t->ftdi, BITS_8, STOP_BIT_1,
-						    NONE);
+			                            NONE);
 		if (rc == 0)
 			rc = ftdi_setflowctrl(t->ftdi, SIO_DISABLE_FLOW_CTRL);
 	}
@@ -198,7 +200,7 @@ static int ftdi_up(struct tftdi *t, char *err, size_t errlen)
 		rc = ftdi_tcioflush(t->ftdi);
 	if (rc < 0) {
 		snprintf(err, errlen, "FTDI setup failed: %s",
-			 ftdi_get_error_string(t->ftdi));
+		         ftdi_get_error_string(t->ftdi));
 		goto fail;
 	}
 	/* Reads return within the latency timer, so the reader can stop. */
@@ -218,7 +220,7 @@ static int ftdi_up(struct tftdi *t, char *err, size_t errlen)
 	}
 	t->reader_running = 1;
 	log_info("ftdi", "opened %04x:%04x interface %c, %s", t->vid, t->pid,
-		 t->iface, t->fifo ? "FT245 sync FIFO" : "UART");
+	         t->iface, t->fifo ? "FT245 sync FIFO" : "UART");
 	return 0;
 fail:
 	ftdi_down(t);
@@ -226,7 +228,7 @@ fail:
 }
 
 static int tftdi_open(const char *arg, const struct transport_opts *o,
-		      struct transport **out, char *err, size_t errlen)
+                      struct transport **out, char *err, size_t errlen)
 {
 	struct tftdi *t = calloc(1, sizeof(*t));
 	int rc;
@@ -276,7 +278,7 @@ static int tftdi_read(struct transport *base, uint8_t *buf, size_t cap)
 }
 
 static int tftdi_pollfds(struct transport *base, struct pollfd *fds, int max,
-			 int want_write, int *timeout_ms)
+                         int want_write, int *timeout_ms)
 {
 	struct tftdi *t = (struct tftdi *)base;
 
@@ -289,8 +291,8 @@ static void tftdi_describe(struct transport *base, char *buf, size_t n)
 	struct tftdi *t = (struct tftdi *)base;
 
 	snprintf(buf, n, "FTDI %04x:%04x%s%s interface %c, %s", t->vid, t->pid,
-		 t->serial[0] ? " serial " : "", t->serial, t->iface,
-		 t->fifo ? "sync FIFO" : "UART");
+	         t->serial[0] ? " serial " : "", t->serial, t->iface,
+	         t->fifo ? "sync FIFO" : "UART");
 }
 
 static void tftdi_close(struct transport *base)
@@ -302,14 +304,14 @@ static void tftdi_close(struct transport *base)
 }
 
 const struct transport_ops transport_ftdi_ops = {
-	.name = "ftdi",
-	.help = "ftdi:VID:PID[:SERIAL][:IFACE][:BAUD|:fifo]  FTDI UART/FIFO",
-	.open = tftdi_open,
-	.reconnect = tftdi_reconnect,
-	.write = tftdi_write,
-	.read = tftdi_read,
-	.pollfds = tftdi_pollfds,
-	.service = NULL,
-	.describe = tftdi_describe,
-	.close = tftdi_close,
+        .name = "ftdi",
+        .help = "ftdi:VID:PID[:SERIAL][:IFACE][:BAUD|:fifo]  FTDI UART/FIFO",
+        .open = tftdi_open,
+        .reconnect = tftdi_reconnect,
+        .write = tftdi_write,
+        .read = tftdi_read,
+        .pollfds = tftdi_pollfds,
+        .service = NULL,
+        .describe = tftdi_describe,
+        .close = tftdi_close,
 };

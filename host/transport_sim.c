@@ -31,9 +31,9 @@
 struct tsim {
 	struct transport base;
 	int fd;
-	int spawn;         /* we own the simulator process */
+	int spawn; /* we own the simulator process */
 	pid_t pid;
-	char dir[PATH_MAX];  /* temporary directory of a spawned sim */
+	char dir[PATH_MAX]; /* temporary directory of a spawned sim */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char host[128];
 	char port[16];
@@ -45,7 +45,7 @@ struct tsim {
 static void sleep_ms(unsigned ms)
 {
 	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (long)(ms % 1000) * 1000000L};
+	                      .tv_nsec = (long)(ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -79,7 +79,7 @@ static int connect_tcp(const char *host, const char *port)
 		return -1;
 	for (ai = res; ai; ai = ai->ai_next) {
 		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
-			    ai->ai_protocol);
+		            ai->ai_protocol);
 		if (fd < 0)
 			continue;
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
@@ -128,15 +128,16 @@ static int find_sim(struct tsim *t, char *err, size_t errlen)
 			slash = strrchr(self, '/');
 			if (slash)
 				*slash = '\0';
-			snprintf(t->bin, sizeof(t->bin), "%.*s/../sim/tandem-sim",
-				 (int)(sizeof(t->bin) - 32), self);
+			snprintf(t->bin, sizeof(t->bin),
+			         "%.*s/../sim/tandem-sim",
+			         (int)(sizeof(t->bin) - 32), self);
 		}
 	}
 	if (access(t->bin, X_OK) != 0) {
 		snprintf(err, errlen,
-			 "simulator not found (%s); build it with "
-			 "`make sim` or pass --sim-bin",
-			 t->bin[0] ? t->bin : "build/sim/tandem-sim");
+		         "simulator not found (%s); build it with "
+		         "`make sim` or pass --sim-bin",
+		         t->bin[0] ? t->bin : "build/sim/tandem-sim");
 		return TANDEM_ERR_NOT_FOUND;
 	}
 	return 0;
@@ -201,8 +202,7 @@ static int spawn(struct tsim *t, char *err, size_t errlen)
 		_exit(127);
 	}
 	t->pid = pid;
-	log_info("sim", "spawned %s (pid %d) on %s", t->bin, (int)pid,
-		 t->path);
+	log_info("sim", "spawned %s (pid %d) on %s", t->bin, (int)pid, t->path);
 	return 0;
 }
 
@@ -218,17 +218,17 @@ static int wait_connect(struct tsim *t, char *err, size_t errlen)
 		if (waitpid(t->pid, &status, WNOHANG) == t->pid) {
 			t->pid = 0;
 			snprintf(err, errlen,
-				 "simulator %s exited during start-up "
-				 "(status %d)",
-				 t->bin, WIFEXITED(status) ? WEXITSTATUS(status)
-							   : -1);
+			         "simulator %s exited during start-up "
+			         "(status %d)",
+			         t->bin,
+			         WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 			return TANDEM_ERR_IO;
 		}
 		sleep_ms(20);
 		waited += 20;
 	}
-	snprintf(err, errlen, "simulator did not open %s in %u s", t->path,
-		 SIM_START_MS / 1000);
+	snprintf(err, errlen, "simulator did not open %s in %d s", t->path,
+	         SIM_START_MS / 1000);
 	return TANDEM_ERR_TIMEOUT;
 }
 
@@ -272,7 +272,7 @@ static void sim_free(struct tsim *t)
 }
 
 static int sim_open(const char *arg, const struct transport_opts *o,
-		    struct transport **out, char *err, size_t errlen)
+                    struct transport **out, char *err, size_t errlen)
 {
 	struct tsim *t = calloc(1, sizeof(*t));
 	int rc;
@@ -289,7 +289,8 @@ static int sim_open(const char *arg, const struct transport_opts *o,
 		if (!colon || colon == hp || !colon[1] ||
 		    (size_t)(colon - hp) >= sizeof(t->host) ||
 		    strlen(colon + 1) >= sizeof(t->port)) {
-			snprintf(err, errlen, "bad sim:tcp:HOST:PORT '%s'", arg);
+			snprintf(err, errlen, "bad sim:tcp:HOST:PORT '%s'",
+			         arg);
 			rc = TANDEM_ERR_PARSE;
 			goto fail;
 		}
@@ -311,16 +312,17 @@ static int sim_open(const char *arg, const struct transport_opts *o,
 		if (rc < 0)
 			goto fail;
 		snprintf(t->dir, sizeof(t->dir), "%s/tandem-sim.XXXXXX",
-			 tmp && *tmp ? tmp : "/tmp");
+		         tmp && *tmp ? tmp : "/tmp");
 		if (!mkdtemp(t->dir)) {
 			snprintf(err, errlen, "cannot create %s: %s", t->dir,
-				 strerror(errno));
+			         strerror(errno));
 			t->spawn = 0;
 			rc = TANDEM_ERR_IO;
 			goto fail;
 		}
 		if (strlen(t->dir) + 6 >= sizeof(t->path)) {
-			snprintf(err, errlen, "TMPDIR path too long for a socket");
+			snprintf(err, errlen,
+			         "TMPDIR path too long for a socket");
 			rc = TANDEM_ERR_RANGE;
 			goto fail;
 		}
@@ -336,9 +338,10 @@ static int sim_open(const char *arg, const struct transport_opts *o,
 	}
 	rc = try_connect(t);
 	if (rc < 0) {
-		snprintf(err, errlen, "cannot connect to simulator at %s%s%s: %s",
-			 t->tcp ? t->host : t->path, t->tcp ? ":" : "",
-			 t->tcp ? t->port : "", strerror(errno));
+		snprintf(err, errlen,
+		         "cannot connect to simulator at %s%s%s: %s",
+		         t->tcp ? t->host : t->path, t->tcp ? ":" : "",
+		         t->tcp ? t->port : "", strerror(errno));
 		goto fail;
 	}
 	*out = &t->base;
@@ -371,7 +374,7 @@ static int sim_reconnect(struct transport *base, char *err, size_t errlen)
 	}
 	if (try_connect(t) < 0) {
 		snprintf(err, errlen, "cannot connect to %s: %s",
-			 t->tcp ? t->host : t->path, strerror(errno));
+		         t->tcp ? t->host : t->path, strerror(errno));
 		return TANDEM_ERR_IO;
 	}
 	return 0;
@@ -392,7 +395,7 @@ static int sim_read(struct transport *base, uint8_t *buf, size_t cap)
 }
 
 static int sim_pollfds(struct transport *base, struct pollfd *fds, int max,
-		       int want_write, int *timeout_ms)
+                       int want_write, int *timeout_ms)
 {
 	struct tsim *t = (struct tsim *)base;
 
@@ -407,7 +410,7 @@ static void sim_describe(struct transport *base, char *buf, size_t n)
 		snprintf(buf, n, "simulator at tcp %s:%s", t->host, t->port);
 	else if (t->spawn)
 		snprintf(buf, n, "simulator pid %d on %s", (int)t->pid,
-			 t->path);
+		         t->path);
 	else
 		snprintf(buf, n, "simulator on %s", t->path);
 }
@@ -418,14 +421,14 @@ static void sim_close(struct transport *base)
 }
 
 const struct transport_ops transport_sim_ops = {
-	.name = "sim",
-	.help = "sim | sim:PATH | sim:tcp:HOST:PORT  the simulated device",
-	.open = sim_open,
-	.reconnect = sim_reconnect,
-	.write = sim_write,
-	.read = sim_read,
-	.pollfds = sim_pollfds,
-	.service = NULL,
-	.describe = sim_describe,
-	.close = sim_close,
+        .name = "sim",
+        .help = "sim | sim:PATH | sim:tcp:HOST:PORT  the simulated device",
+        .open = sim_open,
+        .reconnect = sim_reconnect,
+        .write = sim_write,
+        .read = sim_read,
+        .pollfds = sim_pollfds,
+        .service = NULL,
+        .describe = sim_describe,
+        .close = sim_close,
 };

@@ -18,10 +18,10 @@
 #include "transport.h"
 
 #define USB_IN_TRANSFERS 4
-#define USB_IN_LEN 2048 /* a whole frame per transfer (docs/firmware.md) */
-#define USB_RING (64u * 1024u)
-#define USB_TIMEOUT_MS 1000
-#define USB_PRODUCT "Tandem USB bridge" /* docs/firmware.md */
+#define USB_IN_LEN       2048 /* a whole frame per transfer (docs/firmware.md) */
+#define USB_RING         (64u * 1024u)
+#define USB_TIMEOUT_MS   1000
+#define USB_PRODUCT      "Tandem USB bridge" /* docs/firmware.md */
 
 struct tusb {
 	struct transport base;
@@ -100,7 +100,7 @@ static void LIBUSB_CALL out_done(struct libusb_transfer *x)
 }
 
 static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *dev,
-				  libusb_hotplug_event ev, void *user)
+                                  libusb_hotplug_event ev, void *user)
 {
 	struct tusb *t = user;
 
@@ -121,7 +121,7 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 
 	if (n < 0) {
 		snprintf(err, errlen, "cannot list USB devices: %s",
-			 libusb_strerror((int)n));
+		         libusb_strerror((int)n));
 		return TANDEM_ERR_IO;
 	}
 	for (i = 0; i < n && rc != 0; i++) {
@@ -135,15 +135,16 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 		    dd.idVendor != t->vid || dd.idProduct != t->pid)
 			continue;
 		if (libusb_open(list[i], &h) < 0) {
-			snprintf(err, errlen, "found %04x:%04x but cannot open "
-					      "it (permissions? udev rule)",
-				 t->vid, t->pid);
+			snprintf(err, errlen,
+			         "found %04x:%04x but cannot open "
+			         "it (permissions? udev rule)",
+			         t->vid, t->pid);
 			rc = TANDEM_ERR_IO;
 			continue;
 		}
 		if (dd.iSerialNumber)
 			libusb_get_string_descriptor_ascii(h, dd.iSerialNumber,
-							   sn, sizeof(sn));
+			                                   sn, sizeof(sn));
 		if (t->serial[0] && strcmp((char *)sn, t->serial) != 0) {
 			libusb_close(h);
 			continue;
@@ -154,7 +155,7 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 
 			if (dd.iProduct)
 				libusb_get_string_descriptor_ascii(
-					h, dd.iProduct, prod, sizeof(prod));
+				        h, dd.iProduct, prod, sizeof(prod));
 			if (strcmp((char *)prod, USB_PRODUCT) != 0) {
 				libusb_close(h);
 				continue;
@@ -166,14 +167,14 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 		}
 		for (k = 0; k < cfg->bNumInterfaces && rc != 0; k++) {
 			const struct libusb_interface_descriptor *id =
-				&cfg->interface[k].altsetting[0];
+			        &cfg->interface[k].altsetting[0];
 			uint8_t in = 0, out = 0;
 
 			if (id->bInterfaceClass != LIBUSB_CLASS_VENDOR_SPEC)
 				continue;
 			for (e = 0; e < id->bNumEndpoints; e++) {
 				const struct libusb_endpoint_descriptor *ep =
-					&id->endpoint[e];
+				        &id->endpoint[e];
 
 				if ((ep->bmAttributes & 3) !=
 				    LIBUSB_TRANSFER_TYPE_BULK)
@@ -185,7 +186,7 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 			}
 			if (in && out &&
 			    libusb_claim_interface(h, id->bInterfaceNumber) ==
-				    0) {
+			            0) {
 				t->h = h;
 				t->iface = id->bInterfaceNumber;
 				t->ep_in = in;
@@ -200,10 +201,10 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 	libusb_free_device_list(list, 1);
 	if (rc == TANDEM_ERR_NOT_FOUND)
 		snprintf(err, errlen,
-			 "no USB device %04x:%04x%s%s with a vendor bulk "
-			 "interface found",
-			 t->vid, t->pid, t->serial[0] ? " serial " : "",
-			 t->serial);
+		         "no USB device %04x:%04x%s%s with a vendor bulk "
+		         "interface found",
+		         t->vid, t->pid, t->serial[0] ? " serial " : "",
+		         t->serial);
 	return rc;
 }
 
@@ -223,7 +224,7 @@ static void usb_down(struct tusb *t)
 			struct timeval tv = {0, 10000};
 
 			libusb_handle_events_timeout_completed(usb_ctx, &tv,
-							       NULL);
+			                                       NULL);
 		}
 		libusb_handle_events_timeout_completed(usb_ctx, &zero, NULL);
 		libusb_release_interface(t->h, t->iface);
@@ -264,19 +265,19 @@ static int usb_up(struct tusb *t, char *err, size_t errlen)
 		if (!buf)
 			goto nomem;
 		libusb_fill_bulk_transfer(t->in[i], t->h, t->ep_in, buf,
-					  USB_IN_LEN, in_done, t, 0);
+		                          USB_IN_LEN, in_done, t, 0);
 		t->in[i]->flags = LIBUSB_TRANSFER_FREE_BUFFER;
 		rc = libusb_submit_transfer(t->in[i]);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot queue a USB read: %s",
-				 libusb_strerror(rc));
+			         libusb_strerror(rc));
 			usb_down(t);
 			return TANDEM_ERR_IO;
 		}
 		t->in_pending++;
 	}
 	log_info("usb", "opened %04x:%04x interface %d (in %02x, out %02x)",
-		 t->vid, t->pid, t->iface, t->ep_in, t->ep_out);
+	         t->vid, t->pid, t->iface, t->ep_in, t->ep_out);
 	return 0;
 nomem:
 	usb_down(t);
@@ -285,7 +286,7 @@ nomem:
 }
 
 static int tusb_open(const char *arg, const struct transport_opts *o,
-		     struct transport **out, char *err, size_t errlen)
+                     struct transport **out, char *err, size_t errlen)
 {
 	struct tusb *t;
 	int n, rc;
@@ -294,9 +295,10 @@ static int tusb_open(const char *arg, const struct transport_opts *o,
 	n = transport_parse_vidpid(arg, &vid, &pid);
 	if (n < 0 || (arg[n] && arg[n] != ':') ||
 	    (arg[n] == ':' && strchr(arg + n + 1, ':'))) {
-		snprintf(err, errlen, "bad device string 'usb:%s' (expected "
-				      "usb:VID:PID[:SERIAL])",
-			 arg);
+		snprintf(err, errlen,
+		         "bad device string 'usb:%s' (expected "
+		         "usb:VID:PID[:SERIAL])",
+		         arg);
 		return TANDEM_ERR_PARSE;
 	}
 	t = calloc(1, sizeof(*t));
@@ -320,11 +322,11 @@ static int tusb_open(const char *arg, const struct transport_opts *o,
 	}
 	if (libusb_has_capability(LIBUSB_CAP_HAS_HOTPLUG) &&
 	    libusb_hotplug_register_callback(
-		    usb_ctx,
-		    LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
-			    LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
-		    0, t->vid, t->pid, LIBUSB_HOTPLUG_MATCH_ANY, on_hotplug, t,
-		    &t->hotplug) == LIBUSB_SUCCESS)
+	            usb_ctx,
+	            LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED |
+	                    LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT,
+	            0, t->vid, t->pid, LIBUSB_HOTPLUG_MATCH_ANY, on_hotplug, t,
+	            &t->hotplug) == LIBUSB_SUCCESS)
 		t->has_hotplug = 1;
 	*out = &t->base;
 	return 0;
@@ -351,7 +353,7 @@ static int tusb_write(struct transport *base, const uint8_t *buf, size_t n)
 		n = sizeof(t->outbuf);
 	memcpy(t->outbuf, buf, n);
 	libusb_fill_bulk_transfer(t->out, t->h, t->ep_out, t->outbuf, (int)n,
-				  out_done, t, USB_TIMEOUT_MS);
+	                          out_done, t, USB_TIMEOUT_MS);
 	rc = libusb_submit_transfer(t->out);
 	if (rc < 0)
 		return TANDEM_ERR_IO;
@@ -375,14 +377,14 @@ static int tusb_read(struct transport *base, uint8_t *buf, size_t cap)
 }
 
 static int tusb_pollfds(struct transport *base, struct pollfd *fds, int max,
-			int want_write, int *timeout_ms)
+                        int want_write, int *timeout_ms)
 {
 	const struct libusb_pollfd **pf = libusb_get_pollfds(usb_ctx);
 	struct timeval tv;
 	int n = 0;
 
 	if (pf) {
-		for (; pf[n] && n < max; n++) {
+		for (; n < max && pf[n]; n++) {
 			fds[n].fd = pf[n]->fd;
 			fds[n].events = pf[n]->events;
 			fds[n].revents = 0;
@@ -400,7 +402,7 @@ static int tusb_pollfds(struct transport *base, struct pollfd *fds, int max,
 }
 
 static void tusb_service(struct transport *base, const struct pollfd *fds,
-			 int n)
+                         int n)
 {
 	struct timeval zero = {0, 0};
 
@@ -412,8 +414,8 @@ static void tusb_describe(struct transport *base, char *buf, size_t n)
 	struct tusb *t = (struct tusb *)base;
 
 	snprintf(buf, n, "USB %04x:%04x%s%s bulk %02x/%02x", t->vid, t->pid,
-		 t->serial[0] ? " serial " : "", t->serial, t->ep_in,
-		 t->ep_out);
+	         t->serial[0] ? " serial " : "", t->serial, t->ep_in,
+	         t->ep_out);
 }
 
 static void tusb_close(struct transport *base)
@@ -428,14 +430,14 @@ static void tusb_close(struct transport *base)
 }
 
 const struct transport_ops transport_usb_ops = {
-	.name = "usb",
-	.help = "usb:VID:PID[:SERIAL]  Tandem bridge firmware (libusb bulk)",
-	.open = tusb_open,
-	.reconnect = tusb_reconnect,
-	.write = tusb_write,
-	.read = tusb_read,
-	.pollfds = tusb_pollfds,
-	.service = tusb_service,
-	.describe = tusb_describe,
-	.close = tusb_close,
+        .name = "usb",
+        .help = "usb:VID:PID[:SERIAL]  Tandem bridge firmware (libusb bulk)",
+        .open = tusb_open,
+        .reconnect = tusb_reconnect,
+        .write = tusb_write,
+        .read = tusb_read,
+        .pollfds = tusb_pollfds,
+        .service = tusb_service,
+        .describe = tusb_describe,
+        .close = tusb_close,
 };

@@ -97,7 +97,7 @@ $(BUILD)/boards/%.config: $(BUILD)/boards/%.json $(PINS)
 	@$(BOARDS_PY) timing $(dir $@) $(BOARD)
 	@mv $@.tmp $@
 
-$(BUILD)/boards/%.routed.json: $(BUILD)/boards/%.json $(PINS)
+$(BUILD)/boards/%.routed: $(BUILD)/boards/%.json $(PINS)
 	@echo "  PNR     $(BOARD): nextpnr-himbaechel --device $(DEVICE), target $(FREQ) MHz"
 	@$(NEXTPNR_GOWIN) --device $(DEVICE) --vopt family=$(GOWIN_FAMILY) \
 		--vopt cst=$(PINS) --write $@.tmp $(PNR_COMMON) \
@@ -114,14 +114,14 @@ $(BUILD)/boards/%.bit: $(BUILD)/boards/%.config
 	@echo "  PACK    $@"
 	@$(ECPPACK) --compress --input $< --bit $@
 
-$(BUILD)/boards/%.fs: $(BUILD)/boards/%.routed.json
+$(BUILD)/boards/%.fs: $(BUILD)/boards/%.routed
 	@echo "  PACK    $@"
 	@$(GOWIN_PACK) -d $(GOWIN_FAMILY) -o $@ $<
 
 # Every stage's output is kept (make would delete the intermediates of the
 # chain), so timing and utilisation can be read after the build.
 .PRECIOUS: $(BUILD)/boards/%.json $(BUILD)/boards/%.asc \
-	$(BUILD)/boards/%.config $(BUILD)/boards/%.routed.json
+	$(BUILD)/boards/%.config $(BUILD)/boards/%.routed
 
 # ---- verbs --------------------------------------------------------------------
 .PHONY: bitstream timing utilisation utilization flash flash-sram boards \
@@ -205,8 +205,74 @@ $(eval $(call board_vtest,board_reset_sync,test_board_reset_sync_s4,-GSTAGES=4,-
 $(eval $(call board_vtest,board_led_stretch,test_board_led_stretch_w3,-GCOUNT_W=3,-DCFG_COUNT_W=3))
 $(eval $(call board_vtest,board_led_stretch,test_board_led_stretch_w6,-GCOUNT_W=6,-DCFG_COUNT_W=6))
 
+# The portable part of the UART boards, whole device included, at a small
+# board-like configuration (12 MHz, 3 Mbaud: 4 clocks a bit), driven over
+# its serial pins with real frames and real headers.
+BOARD_DEV_PARAMS := -GCLK_HZ=12000000 -GBAUD=3000000 -GPIPELINES=1 \
+	-GLOOP_LOG2=6 -GSLOTS=2 -GLED_COUNT_W=8
+BOARD_DEV_DEFS := -DCFG_CLK_HZ=12000000 -DCFG_BAUD=3000000 -DCFG_PIPELINES=1 \
+	-DCFG_LOOP_LOG2=6 -DCFG_SLOTS=2
+$(BUILD)/tests/rtl/test_board_uart_device: tests/rtl/test_board_uart_device.cpp \
+		$(BOARD_RTL) rtl/board.f sim/testb.h $(LIBTANDEM)
+	@mkdir -p $(dir $@) $(BUILD)/boards/obj_board_uart_device
+	$(VERILATOR) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast \
+		-Wno-fatal -Wno-lint -Wno-style --trace -Irtl \
+		--top-module board_uart_device $(BOARD_DEV_PARAMS) \
+		-Mdir $(BUILD)/boards/obj_board_uart_device \
+		-CFLAGS "$(BOARD_VCFLAGS) $(BOARD_DEV_DEFS) $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)" \
+		-LDFLAGS "$(abspath $(LIBTANDEM)) $(shell $(PKG_CONFIG) --libs jansson libcrypto 2>/dev/null)" \
+		-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" \
+		$(BOARD_RTL) $(abspath $<) -o $(abspath $@) \
+		>$(BUILD)/boards/obj_board_uart_device.log 2>&1 \
+		|| { tail -n 30 $(BUILD)/boards/obj_board_uart_device.log; exit 1; }
+TEST_BINS += $(BUILD)/tests/rtl/test_board_uart_device
+
 .PHONY: lint-boards
 lint-boards:
 	$(VERILATOR) --lint-only -Wall --top-module board_reset_sync rtl/board_reset_sync.v
 	$(VERILATOR) --lint-only -Wall --top-module board_led_stretch rtl/board_led_stretch.v
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module board_uart_device \
+		$(wildcard rtl/lint.vlt) $(BOARD_RTL)
 LINT_EXTRA += lint-boards
+
+# ---- post-synthesis simulation ------------------------------------------------
+# The hash core as synth_ice40 maps it for the iCEBreaker (its settings:
+# LOOP_LOG2=6, PIPELINES=1, SLOTS=2), written back by write_verilog, its
+# iCE40 cells replaced by Yosys' own simulation models (cells_sim.v, read
+# by Yosys and flattened, since Verilator cannot parse that file), then
+# run by Verilator through tests/rtl/test_board_postsynth.cpp against the
+# C reference model on real headers.
+POSTSYNTH_DIR    := $(BUILD)/boards/postsynth
+POSTSYNTH_PARAMS := LOOP_LOG2=6 PIPELINES=1 SLOTS=2 TAG_W=8
+POSTSYNTH_RTL    := $(shell cat rtl/core.f 2>/dev/null)
+
+$(POSTSYNTH_DIR)/net.v: $(POSTSYNTH_RTL) rtl/sha256_k.vh rtl/core.f
+	@mkdir -p $(dir $@)
+	$(YOSYS) -q -l $(POSTSYNTH_DIR)/synth.log -p "read_verilog -Irtl \
+		$(POSTSYNTH_RTL); chparam $(foreach p,$(POSTSYNTH_PARAMS),-set \
+		$(subst =, ,$(p))) hash_core; synth_ice40 $(SYNTH_OPTS) -top hash_core; \
+		rename hash_core hash_core_net; stat; write_verilog -noattr $@.tmp" \
+		>/dev/null || { tail -n 30 $(POSTSYNTH_DIR)/synth.log; exit 1; }
+	@mv $@.tmp $@
+
+$(POSTSYNTH_DIR)/flat.v: $(POSTSYNTH_DIR)/net.v
+	$(YOSYS) -q -l $(POSTSYNTH_DIR)/flat.log -p "read_verilog $<; \
+		read_verilog -D NO_ICE40_DEFAULT_ASSIGNMENTS +/ice40/cells_sim.v; \
+		hierarchy -top hash_core_net; proc; flatten; opt_clean -purge; \
+		write_verilog -noattr $@.tmp" >/dev/null \
+		|| { tail -n 30 $(POSTSYNTH_DIR)/flat.log; exit 1; }
+	@mv $@.tmp $@
+
+$(BUILD)/tests/rtl/test_board_postsynth: tests/rtl/test_board_postsynth.cpp \
+		$(POSTSYNTH_DIR)/flat.v sim/testb.h $(LIBTANDEM)
+	@mkdir -p $(dir $@) $(POSTSYNTH_DIR)/obj
+	$(VERILATOR) --cc --exe --build -j 2 -O1 -Wno-fatal -Wno-lint \
+		-Wno-style -Wno-MULTIDRIVEN --trace --top-module hash_core_net \
+		-Mdir $(POSTSYNTH_DIR)/obj \
+		-CFLAGS "$(BOARD_VCFLAGS) $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)" \
+		-LDFLAGS "$(abspath $(LIBTANDEM)) $(shell $(PKG_CONFIG) --libs jansson libcrypto 2>/dev/null)" \
+		-MAKEFLAGS "OPT_FAST=-O1 OPT_SLOW=-O0 OPT_GLOBAL=-O1" \
+		$(abspath $(POSTSYNTH_DIR)/flat.v) $(abspath $<) -o $(abspath $@) \
+		>$(POSTSYNTH_DIR)/verilator.log 2>&1 \
+		|| { tail -n 30 $(POSTSYNTH_DIR)/verilator.log; exit 1; }
+TEST_BINS += $(BUILD)/tests/rtl/test_board_postsynth

@@ -1,5 +1,7 @@
-# `make run`: until the simulated device exists, runs tandem-selfcheck,
-# the C reference model over every real test vector in tests/vectors/.
+# `make run`: the main job on the simulated device (see run-sim in
+# mk/host-tools.mk): dependencies first, then a fresh make so pkg-config
+# sees what was just installed.
+# `make selfcheck`: the C reference model over every real test vector.
 SELFCHECK := $(BUILD)/host/tandem-selfcheck
 
 $(SELFCHECK): host/selfcheck.c $(LIBTANDEM)
@@ -7,5 +9,10 @@ $(SELFCHECK): host/selfcheck.c $(LIBTANDEM)
 	$(CC) $(CFLAGS_ALL) $(shell $(PKG_CONFIG) --cflags jansson) $< \
 		-o $@ $(LIBTANDEM) $(shell $(PKG_CONFIG) --libs jansson) -lm
 
-run: $(SELFCHECK)
+.PHONY: selfcheck
+selfcheck: $(SELFCHECK)
 	$(SELFCHECK) tests/vectors
+
+run:
+	@scripts/deps.sh
+	@$(MAKE) --no-print-directory run-sim

@@ -109,6 +109,9 @@ module hash_core #(
 	wire         job_idle;
 	wire [1:0]   busy;
 	wire         iss_take;
+	wire         pc_req, pc_sel, pc_done;
+	wire [255:0] pc_st;
+	wire [511:0] pc_w;
 
 	hash_job #(
 		.PIPELINES(N),
@@ -125,6 +128,11 @@ module hash_core #(
 		.work_nonce_count_i(work_nonce_count_i),
 		.work_tag_i(work_tag_i),
 		.busy_i(busy),
+		.pc_req_o(pc_req),
+		.pc_sel_o(pc_sel),
+		.pc_done_i(pc_done),
+		.pc_st_i(pc_st),
+		.pc_w_i(pc_w),
 		.iss_valid_o(iss_valid),
 		.iss_take_i(iss_take),
 		.iss_sel_o(iss_sel),
@@ -316,6 +324,11 @@ module hash_core #(
 		.cand_valid_i(cq_valid),
 		.cand_ready_o(cq_ready),
 		.cand_data_i(cq_data),
+		.pc_req_i(pc_req),
+		.pc_sel_i(pc_sel),
+		.pc_done_o(pc_done),
+		.pc_st_o(pc_st),
+		.pc_w_o(pc_w),
 		.job_sel_o(rc_sel),
 		.job_mid_i(rc_sel ? mid_v[511:256] : mid_v[255:0]),
 		.job_tail_i(rc_sel ? tail_v[191:96] : tail_v[95:0]),

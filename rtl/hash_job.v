@@ -5,10 +5,10 @@
 //
 // Purpose: two buffers; a work item is accepted into the free one while the
 // other is still being hashed, so back-to-back windows leave no bubble.
-// On acceptance a three-round engine (a one-register sha256_ring) runs
-// rounds 0..2 of the header's second block, which only use W[0..2] of the
-// tail, and leaves: the state after round 2 with h + K[3] (W[3] = 0 at that
-// point stands in for the nonce), W[16], W[17] and c18 = W[18] - sigma0(W[3]).
+// After acceptance the shared re-check engine (hash_recheck) runs rounds
+// 0..2 of the header's second block, which only use W[0..2] of the tail,
+// and hands back: the state after round 2 with h + K[3] (W[3] = 0 stands in
+// for the nonce), W[16], W[17] and c18 = W[18] - sigma0(W[3]).
 // A buffer is reused only when no nonce or candidate of its job is left
 // (busy_i from the core).
 // Beats: lane p of a beat hashes nonce iss_next_o + p (the job window is
@@ -32,6 +32,14 @@ module hash_job #(
 
 	input  wire [1:0]       busy_i,        // buffer b still referenced
 
+	// precompute request to the shared engine (hash_recheck): rounds 0..2
+	// of buffer pc_sel_o with W[3] = 0; the answer comes with pc_done_i
+	output wire             pc_req_o,
+	output wire             pc_sel_o,
+	input  wire             pc_done_i,
+	input  wire [255:0]     pc_st_i,       // {a..g} after round 2, h + K[3]
+	input  wire [511:0]     pc_w_i,        // window W[3..18] (W[3] = 0)
+
 	output wire             iss_valid_o,   // a beat can be issued
 	input  wire             iss_take_i,    // it is issued this clock
 	output wire             iss_sel_o,     // buffer of that beat
@@ -51,8 +59,6 @@ module hash_job #(
 
 	output wire             idle_o         // no job loaded or being loaded
 );
-`include "sha256_k.vh"
-
 	localparam [31:0] N32 = PIPELINES;
 	localparam [32:0] N = {1'b0, N32};
 
@@ -65,37 +71,11 @@ module hash_job #(
 	assign work_ready_o = !pc_busy_q && !full_q[wr_sel_q] &&
 			      !busy_i[wr_sel_q] && !flush_i;
 
-	// --- precompute: rounds 0..2 ------------------------------------------
-	// window W[0..15] of the second block with W[3] = 0
-	wire [511:0] pc_w = {32'h00000280, 320'h0, 32'h80000000, 32'h0,
-			     work_tail_i[31:0], work_tail_i[63:32],
-			     work_tail_i[95:64]};
-	wire [255:0] pc_st = {work_midstate_i[255:32], work_midstate_i[31:0] +
-			      sha256_k(7'd0) + work_tail_i[95:64]};
-	wire         pc_valid;
-	wire [255:0] pc_tap_st;
-	wire [511:0] pc_tap_w;
-
-	sha256_ring #(
-		.PIPE(0),
-		.S(1),
-		.ROUNDS(3),
-		.BASE_ROUND(0),
-		.SW(1)
-	) u_pre (
-		.clk_i(clk_i),
-		.rst_ni(rst_ni),
-		.flush_i(flush_i),
-		.in_valid_i(accept),
-		.in_ready_o(),
-		.in_side_i(1'b0),
-		.in_st_i(pc_st),
-		.in_w_i(pc_w),
-		.tap_valid_o(pc_valid),
-		.tap_side_o(),
-		.tap_st_o(pc_tap_st),
-		.tap_w_o(pc_tap_w)
-	);
+	// --- precompute: rounds 0..2, run by the shared re-check engine on
+	// buffer wr_sel_q (its midstate and tail are already in the buffer)
+	assign pc_req_o = pc_busy_q;
+	assign pc_sel_o = wr_sel_q;
+	wire pc_valid = pc_done_i && pc_busy_q;
 
 	// --- buffers ----------------------------------------------------------
 	wire [63:0] next_v;
@@ -125,11 +105,11 @@ module hash_job #(
 					tag_q <= work_tag_i;
 				end
 				if (pc_valid && mine_wr) begin
-					st3_q <= pc_tap_st;
-					// window now W[3..18]
-					w16_q <= pc_tap_w[13*32 +: 32];
-					w17_q <= pc_tap_w[14*32 +: 32];
-					c18_q <= pc_tap_w[15*32 +: 32];
+					st3_q <= pc_st_i;
+					// window W[3..18]: W[18] with W[3] = 0 is c18
+					w16_q <= pc_w_i[13*32 +: 32];
+					w17_q <= pc_w_i[14*32 +: 32];
+					c18_q <= pc_w_i[15*32 +: 32];
 				end
 			end
 

@@ -86,7 +86,9 @@ module hash_pipe #(
 		.tap_valid_o(t1_valid),
 		.tap_side_o(t1_side),
 		.tap_st_o(t1_st),
-		.tap_w_o()
+		.tap_w_o(),
+		.tap_busy_o(),
+		.tap_pass_o()
 	);
 
 	// --- hand-over -------------------------------------------------------
@@ -147,7 +149,9 @@ module hash_pipe #(
 		.tap_valid_o(t2_valid),
 		.tap_side_o(out_side_o),
 		.tap_st_o(t2_st),
-		.tap_w_o()
+		.tap_w_o(),
+		.tap_busy_o(),
+		.tap_pass_o()
 	);
 
 	// e after round 60 is h after round 63: H7 = e + IV[7].

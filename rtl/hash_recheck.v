@@ -11,6 +11,8 @@
 // The hash is compared as a 256-bit little-endian number (the digest bytes
 // H0..H7 each big-endian, byte 31 most significant), so its top word is
 // byteswap(H7) and its bottom word byteswap(H0).
+// Between candidates the same engine runs the per-job precompute of
+// hash_job (rounds 0..2, stopped there), which has priority.
 // Parameters: PIPELINES (>= 1); SLOTS (1..16); TAG_W (>= 1).
 // Latency: about 65 + 65 + SLOTS*8 + 4 clocks per candidate.
 module hash_recheck #(
@@ -26,6 +28,13 @@ module hash_recheck #(
 	input  wire [PIPELINES-1:0]    cand_valid_i,
 	output wire [PIPELINES-1:0]    cand_ready_o,
 	input  wire [PIPELINES*33-1:0] cand_data_i,
+
+	// precompute for hash_job: rounds 0..2 of buffer pc_sel_i, W[3] = 0
+	input  wire                   pc_req_i,
+	input  wire                   pc_sel_i,
+	output wire                   pc_done_o,
+	output wire [255:0]           pc_st_o,
+	output wire [511:0]           pc_w_o,
 
 	// job fields of buffer job_sel_o (combinational answer)
 	output wire                   job_sel_o,
@@ -67,7 +76,8 @@ module hash_recheck #(
 	endfunction
 
 	localparam [2:0] ST_IDLE = 3'd0, ST_H1 = 3'd1, ST_H1W = 3'd2,
-			 ST_H2W = 3'd3, ST_CMP = 3'd4, ST_DONE = 3'd5;
+			 ST_H2W = 3'd3, ST_CMP = 3'd4, ST_DONE = 3'd5,
+			 ST_PC = 3'd6, ST_PCW = 3'd7;
 
 	reg [2:0]       st_q;
 	reg [PIW-1:0]   rr_q;     // round-robin: queue served last
@@ -97,7 +107,8 @@ module hash_recheck #(
 				end
 	end
 
-	wire take = (st_q == ST_IDLE) && pick_any && !flush_i;
+	// a job precompute goes first: it is short and a window waits for it
+	wire take = (st_q == ST_IDLE) && !pc_req_i && pick_any && !flush_i;
 	genvar p;
 	generate
 		for (p = 0; p < PIPELINES; p = p + 1) begin : g_rdy
@@ -111,12 +122,16 @@ module hash_recheck #(
 	wire         c_out_valid;
 	wire [255:0] c_out;
 	// nonce stored little-endian in the header: W[3] is its byte swap
-	wire [31:0]  w3 = {nonce_q[7:0], nonce_q[15:8], nonce_q[23:16],
-			   nonce_q[31:24]};
+	wire         pc_mode = (st_q == ST_PC);
+	wire [31:0]  w3 = pc_mode ? 32'h0 : {nonce_q[7:0], nonce_q[15:8],
+					    nonce_q[23:16], nonce_q[31:24]};
+	wire         c_run;
+	wire [6:0]   c_rounds;
+	wire         pc_done = (st_q == ST_PCW) && c_run && (c_rounds == 7'd3);
 	wire [255:0] iv = {sha256_iv(3'd0), sha256_iv(3'd1), sha256_iv(3'd2),
 			   sha256_iv(3'd3), sha256_iv(3'd4), sha256_iv(3'd5),
 			   sha256_iv(3'd6), sha256_iv(3'd7)};
-	wire         start1 = (st_q == ST_H1);
+	wire         start1 = (st_q == ST_H1) || pc_mode;
 	wire         start2 = (st_q == ST_H1W) && c_out_valid;
 	wire [255:0] c_h = start2 ? iv : job_mid_i;
 	wire [511:0] c_blk = start2 ?
@@ -126,14 +141,19 @@ module hash_recheck #(
 	sha256_compress u_comp (
 		.clk_i(clk_i),
 		.rst_ni(rst_ni),
-		.flush_i(flush_i),
+		.flush_i(flush_i || pc_done),
 		.in_valid_i(start1 || start2),
 		.in_ready_o(c_ready),
 		.in_h_i(c_h),
 		.in_block_i(c_blk),
 		.out_valid_o(c_out_valid),
-		.out_h_o(c_out)
+		.out_h_o(c_out),
+		.run_valid_o(c_run),
+		.run_rounds_o(c_rounds),
+		.run_st_o(pc_st_o),
+		.run_w_o(pc_w_o)
 	);
+	assign pc_done_o = pc_done;
 
 	// digest as a 256-bit little-endian number, bit 255 most significant
 	wire [255:0] num;
@@ -155,10 +175,18 @@ module hash_recheck #(
 		end else begin
 			case (st_q)
 			ST_IDLE:
-				if (take) begin
+				if (pc_req_i) begin
+					st_q <= ST_PC;
+				end else if (take) begin
 					rr_q <= pick;
 					st_q <= ST_H1;
 				end
+			ST_PC:
+				if (c_ready)
+					st_q <= ST_PCW;
+			ST_PCW:
+				if (pc_done)
+					st_q <= ST_IDLE;
 			ST_H1:
 				if (c_ready)
 					st_q <= ST_H1W;
@@ -188,7 +216,7 @@ module hash_recheck #(
 			map_q <= cmp_map_i;
 	end
 
-	assign job_sel_o = sel_q;
+	assign job_sel_o = pc_mode ? pc_sel_i : sel_q;
 	assign cmp_valid_o = (st_q == ST_H2W) && c_out_valid;
 	assign cmp_hash_o = hash_q;
 	assign share_valid_o = (st_q == ST_DONE) && (map_q != {SLOTS{1'b0}});

@@ -21,7 +21,14 @@ module sha256_compress (
 	input  wire [511:0] in_block_i, // message block, W[0] in [511:480]
 
 	output wire         out_valid_o,
-	output wire [255:0] out_h_o
+	output wire [255:0] out_h_o,
+
+	// the block in flight: rounds done so far, state {a..g, hkw} and the
+	// window W[r..r+15]; lets a user stop after a few rounds (flush_i)
+	output wire         run_valid_o,
+	output wire [6:0]   run_rounds_o,
+	output wire [255:0] run_st_o,
+	output wire [511:0] run_w_o
 );
 `include "sha256_k.vh"
 
@@ -60,8 +67,11 @@ module sha256_compress (
 		.tap_valid_o(tap_valid),
 		.tap_side_o(),
 		.tap_st_o(tap_st),
-		.tap_w_o()
+		.tap_w_o(run_w_o),
+		.tap_busy_o(run_valid_o),
+		.tap_pass_o(run_rounds_o)
 	);
+	assign run_st_o = tap_st;
 
 	// A new block may enter in the very clock the previous one leaves.
 	assign in_ready_o = !busy_q || tap_valid;

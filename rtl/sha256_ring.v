@@ -48,7 +48,10 @@ module sha256_ring #(
 	output wire          tap_valid_o,
 	output wire [SW-1:0] tap_side_o,
 	output wire [255:0]  tap_st_o,
-	output wire [511:0]  tap_w_o
+	output wire [511:0]  tap_w_o,
+	// the tap register whatever its pass (for engines that stop early)
+	output wire          tap_busy_o,
+	output wire [6:0]    tap_pass_o
 );
 `include "sha256_k.vh"
 
@@ -133,6 +136,8 @@ module sha256_ring #(
 				assign tap_side_o = side_q;
 				assign tap_st_o = st_q;
 				assign tap_w_o = w_q;
+				assign tap_busy_o = valid_q;
+				assign tap_pass_o = {{(7-PW){1'b0}}, pass_q};
 			end
 
 			// The round done on the way out of this register.

@@ -48,7 +48,10 @@ static const uint64_t kLinger = 200000;
 
 static volatile sig_atomic_t g_stop;
 
-static void on_signal(int) { g_stop = 1; }
+static void on_signal(int)
+{
+	g_stop = 1;
+}
 
 static uint64_t now_ms()
 {
@@ -78,14 +81,16 @@ struct Rng {
 	}
 	bool chance(double p)
 	{
-		return p > 0 && (double)(next() >> 11) * (1.0 / 9007199254740992.0) < p;
+		return p > 0 &&
+		       (double)(next() >> 11) * (1.0 / 9007199254740992.0) < p;
 	}
 };
 
 // Cuts a byte stream into frames (the model's output is well formed; the
 // host's input may not be: bytes outside a frame pass through as they are).
-class Framer {
-public:
+class Framer
+{
+      public:
 	// Feeds one byte; returns true with a complete frame in out (or a lone
 	// non-frame byte when out.size()==1 and raw is set).
 	bool push(uint8_t b, std::vector<uint8_t> &out, bool &raw)
@@ -98,12 +103,13 @@ public:
 			return flush_raw(out, raw);
 		if (buf_.size() == TANDEM_FRAME_HEADER) {
 			need_ = TANDEM_FRAME_OVERHEAD +
-				(size_t)(buf_[5] | (buf_[6] << 8));
+			        (size_t)(buf_[5] | (buf_[6] << 8));
 			if (proto_crc8(&buf_[2], 5) != buf_[7] ||
 			    need_ > TANDEM_MAX_FRAME)
 				return flush_raw(out, raw);
 		}
-		if (buf_.size() >= TANDEM_FRAME_HEADER && buf_.size() == need_) {
+		if (buf_.size() >= TANDEM_FRAME_HEADER &&
+		    buf_.size() == need_) {
 			out.swap(buf_);
 			buf_.clear();
 			return true;
@@ -111,7 +117,7 @@ public:
 		return false;
 	}
 
-private:
+      private:
 	bool flush_raw(std::vector<uint8_t> &out, bool &raw)
 	{
 		out.swap(buf_);
@@ -123,8 +129,9 @@ private:
 	size_t need_ = 0;
 };
 
-class Sim {
-public:
+class Sim
+{
+      public:
 	Sim(int argc, char **argv, const Options &o)
 	    : tb_(argc, argv, "tandem-sim"), o_(o)
 	{
@@ -159,7 +166,8 @@ public:
 
 			if (o_.disconnect_s && !cut_once_ &&
 			    t - start >= o_.disconnect_s * 1000ull) {
-				log(1, "disconnecting the client (fault injection)");
+				log(1, "disconnecting the client (fault "
+				       "injection)");
 				cut_once_ = true;
 				break;
 			}
@@ -168,23 +176,28 @@ public:
 				next_stall = t + 1000;
 				stalled = true;
 			}
-			bool work = !stalled && (busy_ || linger_ > 0 || !to_dev_.empty());
+			bool work = !stalled &&
+			            (busy_ || linger_ > 0 || !to_dev_.empty());
 			int timeout = work ? 0 : -1;
 			if (stalled)
 				timeout = (int)(stall_until - t) + 1;
-			else if (!work && ((o_.disconnect_s && !cut_once_) || o_.stall_ms))
+			else if (!work && ((o_.disconnect_s && !cut_once_) ||
+			                   o_.stall_ms))
 				timeout = 100;
 
 			struct pollfd p;
 			p.fd = fd;
-			p.events = (short)((stalled || to_dev_.size() > 65536 ? 0 : POLLIN) |
-					   (to_host_.empty() ? 0 : POLLOUT));
+			p.events = (short)((stalled || to_dev_.size() > 65536
+			                            ? 0
+			                            : POLLIN) |
+			                   (to_host_.empty() ? 0 : POLLOUT));
 			p.revents = 0;
 			if (poll(&p, 1, timeout) < 0 && errno != EINTR)
 				break;
 			if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
 				ssize_t n = read(fd, buf, sizeof(buf));
-				if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+				if (n == 0 || (n < 0 && errno != EAGAIN &&
+				               errno != EINTR))
 					break; // client left
 				for (ssize_t i = 0; i < n; i++)
 					from_host(buf[i]);
@@ -200,15 +213,18 @@ public:
 	{
 		double util = 0;
 		if (cycles_ && pipelines_)
-			util = (double)last_hashes_ * (double)(1u << loop_log2_) /
+			util = (double)last_hashes_ *
+			       (double)(1u << loop_log2_) /
 			       ((double)tb_.cycles() * pipelines_);
 		double secs = (double)(now_ms() - t0_) / 1000.0;
-		std::fprintf(stderr,
-			     "tandem-sim[%s]: %llu cycles in %.1f s (%.0f cycles/s), "
-			     "%llu hashes reported, pipeline utilisation %.3f\n",
-			     SIM_CONFIG, (unsigned long long)tb_.cycles(), secs,
-			     secs > 0 ? (double)tb_.cycles() / secs : 0.0,
-			     (unsigned long long)last_hashes_, util);
+		std::fprintf(
+		        stderr,
+		        "tandem-sim[%s]: %llu cycles in %.1f s (%.0f "
+		        "cycles/s), "
+		        "%llu hashes reported, pipeline utilisation %.3f\n",
+		        SIM_CONFIG, (unsigned long long)tb_.cycles(), secs,
+		        secs > 0 ? (double)tb_.cycles() / secs : 0.0,
+		        (unsigned long long)last_hashes_, util);
 	}
 
 	// Ends the simulation: final() and a flush of the waves.
@@ -230,7 +246,7 @@ public:
 		va_end(ap);
 	}
 
-private:
+      private:
 	// Host -> device: drop whole frames, corrupt bytes, then queue.
 	void from_host(uint8_t b)
 	{
@@ -275,7 +291,8 @@ private:
 			if (f[3] == PROTO_SHARE && rng_.chance(o_.bad_nonce))
 				break_nonce(f);
 			if (rng_.chance(o_.drop)) {
-				log(1, "dropped a device frame (type %02x)", f[3]);
+				log(1, "dropped a device frame (type %02x)",
+				    f[3]);
 				return;
 			}
 		}
@@ -312,7 +329,7 @@ private:
 				last_hashes_ = h;
 				cycles_ = tb_.cycles();
 				busy_ = (p[14] & PROTO_STATE_JOB) &&
-					(p[14] & PROTO_STATE_RUNNING);
+				        (p[14] & PROTO_STATE_RUNNING);
 			}
 			break;
 		default:
@@ -345,13 +362,15 @@ private:
 			uint8_t r = to_host_.size() < (1u << 20);
 			if (v != m->rx_valid_i || d != m->rx_data_i ||
 			    r != m->tx_ready_i) {
-				// New inputs: settle combinational outputs first.
+				// New inputs: settle combinational outputs
+				// first.
 				m->rx_valid_i = v;
 				m->rx_data_i = d;
 				m->tx_ready_i = r;
 				m->eval();
 			}
-			// Handshakes are sampled before the edge, as the RTL does.
+			// Handshakes are sampled before the edge, as the RTL
+			// does.
 			bool rx_take = m->rx_valid_i && m->rx_ready_o;
 			bool tx_take = m->tx_valid_o && m->tx_ready_i;
 			uint8_t tx_byte = m->tx_data_o;
@@ -384,9 +403,11 @@ private:
 				buf[n] = to_host_[n];
 				n++;
 			}
-			ssize_t k = send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
+			ssize_t k =
+			        send(fd, buf, n, MSG_NOSIGNAL | MSG_DONTWAIT);
 			if (k < 0)
-				return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+				return errno == EAGAIN ||
+				       errno == EWOULDBLOCK || errno == EINTR;
 			to_host_.erase(to_host_.begin(), to_host_.begin() + k);
 		}
 		return true;
@@ -430,7 +451,8 @@ static int listen_on(const Options &o)
 		sa.sun_family = AF_UNIX;
 		if (o.socket_path.size() >= sizeof(sa.sun_path))
 			return -1;
-		std::strncpy(sa.sun_path, o.socket_path.c_str(), sizeof(sa.sun_path) - 1);
+		std::strncpy(sa.sun_path, o.socket_path.c_str(),
+		             sizeof(sa.sun_path) - 1);
 		unlink(o.socket_path.c_str());
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (fd < 0)
@@ -449,12 +471,14 @@ static int listen_on(const Options &o)
 
 static void usage()
 {
-	std::fprintf(stderr,
-		     "usage: tandem-sim --socket PATH | --tcp PORT [--config NAME]\n"
-		     "       [+trace] [--corrupt R] [--drop R] [--bad-nonce R]\n"
-		     "       [--stall MS] [--disconnect-after S] [--seed N] [--once] [-v]\n"
-		     "this binary: configuration '%s'\n",
-		     SIM_CONFIG);
+	std::fprintf(
+	        stderr,
+	        "usage: tandem-sim --socket PATH | --tcp PORT [--config NAME]\n"
+	        "       [+trace] [--corrupt R] [--drop R] [--bad-nonce R]\n"
+	        "       [--stall MS] [--disconnect-after S] [--seed N] "
+	        "[--once] [-v]\n"
+	        "this binary: configuration '%s'\n",
+	        SIM_CONFIG);
 }
 
 static bool parse_rate(const char *s, double &out)
@@ -507,25 +531,37 @@ int main(int argc, char **argv)
 		if (a == "--socket")
 			o.socket_path = v;
 		else if (a == "--tcp")
-			ok = parse_uint(v, 65535, u) && u > 0 && (o.tcp_port = (int)u);
+			ok = parse_uint(v, 65535, u) && u > 0 &&
+			     (o.tcp_port = (int)u);
 		else if (a == "--config") {
 			if (std::string(v) != SIM_CONFIG) {
-				// Run the sibling build of the asked configuration.
+				// Run the sibling build of the asked
+				// configuration.
 				std::string self = argv[0];
 				size_t slash = self.rfind('/');
-				std::string dir = slash == std::string::npos ? "." : self.substr(0, slash);
+				std::string dir =
+				        slash == std::string::npos
+				                ? "."
+				                : self.substr(0, slash);
 				std::string other = dir + "/tandem-sim-" + v;
 				if (access(other.c_str(), X_OK) != 0) {
-					std::fprintf(stderr, "tandem-sim: configuration '%s' is not built "
-							     "(%s missing; make sim-all)\n",
-						     v, other.c_str());
+					std::fprintf(
+					        stderr,
+					        "tandem-sim: configuration "
+					        "'%s' is not built "
+					        "(%s missing; make sim-all)\n",
+					        v, other.c_str());
 					return 2;
 				}
 				std::vector<char *> args;
-				args.push_back(const_cast<char *>(other.c_str()));
+				args.push_back(
+				        const_cast<char *>(other.c_str()));
 				for (int k = 1; k < argc; k++)
-					if (std::string(argv[k]) != "--config" &&
-					    (k == 0 || std::string(argv[k - 1]) != "--config"))
+					if (std::string(argv[k]) !=
+					            "--config" &&
+					    (k == 0 ||
+					     std::string(argv[k - 1]) !=
+					             "--config"))
 						args.push_back(argv[k]);
 				args.push_back(nullptr);
 				execv(other.c_str(), args.data());
@@ -539,15 +575,18 @@ int main(int argc, char **argv)
 		else if (a == "--bad-nonce")
 			ok = parse_rate(v, o.bad_nonce);
 		else if (a == "--stall")
-			ok = parse_uint(v, 60000, u) && ((o.stall_ms = (unsigned)u), true);
+			ok = parse_uint(v, 60000, u) &&
+			     ((o.stall_ms = (unsigned)u), true);
 		else if (a == "--disconnect-after")
-			ok = parse_uint(v, 86400, u) && ((o.disconnect_s = (unsigned)u), true);
+			ok = parse_uint(v, 86400, u) &&
+			     ((o.disconnect_s = (unsigned)u), true);
 		else if (a == "--seed")
 			ok = parse_uint(v, ~0ul, u) && ((o.seed = u), true);
 		else
 			ok = false;
 		if (!ok) {
-			std::fprintf(stderr, "tandem-sim: bad option %s %s\n", a.c_str(), v);
+			std::fprintf(stderr, "tandem-sim: bad option %s %s\n",
+			             a.c_str(), v);
 			usage();
 			return 2;
 		}
@@ -571,12 +610,13 @@ int main(int argc, char **argv)
 	int lfd = listen_on(o);
 	if (lfd < 0) {
 		std::fprintf(stderr, "tandem-sim: cannot listen on %s: %s\n",
-			     o.tcp_port ? "tcp port" : o.socket_path.c_str(), std::strerror(errno));
+		             o.tcp_port ? "tcp port" : o.socket_path.c_str(),
+		             std::strerror(errno));
 		std::fflush(nullptr);
 		_exit(1);
 	}
 	sim.log(1, "configuration %s listening on %s", SIM_CONFIG,
-		o.tcp_port ? "tcp" : o.socket_path.c_str());
+	        o.tcp_port ? "tcp" : o.socket_path.c_str());
 	int rc = 0;
 	bool first = true;
 	while (!g_stop) {
@@ -592,10 +632,12 @@ int main(int argc, char **argv)
 			continue;
 		if (o.tcp_port) {
 			int one = 1;
-			setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			setsockopt(cfd, IPPROTO_TCP, TCP_NODELAY, &one,
+			           sizeof(one));
 		}
 		if (!first)
-			sim.reset_device(); // a new connection is a replugged board
+			sim.reset_device(); // a new connection is a replugged
+			                    // board
 		first = false;
 		sim.log(1, "client connected");
 		sim.serve(cfd);

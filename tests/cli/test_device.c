@@ -24,9 +24,9 @@
 #include "work.h"
 
 static const char genesis[] =
-	"0100000000000000000000000000000000000000000000000000000000000000"
-	"000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa"
-	"4b1e5e4a29ab5f49ffff001d1dac2b7c";
+        "0100000000000000000000000000000000000000000000000000000000000000"
+        "000000003ba3edfd7a7b12b27ac72c3e67768f617fc81bc3888a51323a9fb8aa"
+        "4b1e5e4a29ab5f49ffff001d1dac2b7c";
 #define GENESIS_NONCE 2083236893u
 
 /* ---- a transport over a socket pair; the test holds the far end ---- */
@@ -70,8 +70,8 @@ static int fake_read(struct transport *t, uint8_t *b, size_t n)
 	return tio_read(((struct fake *)t)->fd, b, n);
 }
 
-static int fake_pollfds(struct transport *t, struct pollfd *fds, int max,
-			int w, int *timeout)
+static int fake_pollfds(struct transport *t, struct pollfd *fds, int max, int w,
+                        int *timeout)
 {
 	return tio_pollfd(((struct fake *)t)->fd, fds, max, w);
 }
@@ -83,13 +83,13 @@ static void fake_close(struct transport *t)
 }
 
 static const struct transport_ops fake_ops = {
-	.name = "fake",
-	.open = NULL,
-	.reconnect = fake_reconnect,
-	.write = fake_write,
-	.read = fake_read,
-	.pollfds = fake_pollfds,
-	.close = fake_close,
+        .name = "fake",
+        .open = NULL,
+        .reconnect = fake_reconnect,
+        .write = fake_write,
+        .read = fake_read,
+        .pollfds = fake_pollfds,
+        .close = fake_close,
 };
 
 /* ---- the test's device side ------------------------------------------ */
@@ -126,9 +126,9 @@ static void on_done(struct device *d, void *u, uint32_t id)
 }
 
 static const struct device_events events = {
-	.ready = on_ready,
-	.share = on_share,
-	.job_done = on_done,
+        .ready = on_ready,
+        .share = on_share,
+        .job_done = on_done,
 };
 
 /* Runs the loop until the device side has a frame; returns its type. */
@@ -149,7 +149,7 @@ static int next_frame(struct world *w, struct proto_frame *f, int max_ms)
 			continue;
 		}
 		n = (int)read(w->peer, w->rx + w->rxlen,
-			      sizeof(w->rx) - w->rxlen);
+		              sizeof(w->rx) - w->rxlen);
 		if (n > 0) {
 			w->rxlen += (size_t)n;
 			continue;
@@ -161,7 +161,7 @@ static int next_frame(struct world *w, struct proto_frame *f, int max_ms)
 }
 
 static void send_frame(struct world *w, uint8_t type, uint8_t seq,
-		       const uint8_t *p, size_t n)
+                       const uint8_t *p, size_t n)
 {
 	uint8_t buf[TANDEM_MAX_FRAME];
 	int len = proto_frame_encode(type, seq, p, n, buf, sizeof(buf));
@@ -225,8 +225,8 @@ static struct world *world_new(unsigned timeout_ms)
 	c.status_ms = 10000; /* no polling unless a test asks */
 	c.reconnect_ms = 10;
 	assert_int_equal(device_attach(w->loop, &w->fake->base, "unit", &c,
-				       &events, w, &w->dev),
-			 0);
+	                               &events, w, &w->dev),
+	                 0);
 	return w;
 }
 
@@ -251,7 +251,7 @@ static uint16_t answer_setup(struct world *w, struct proto_job *job_out)
 			proto_flush_unpack(f.payload, f.len, &gen);
 		if (t == PROTO_JOB && job_out)
 			assert_int_equal(
-				proto_job_unpack(f.payload, f.len, job_out), 0);
+			        proto_job_unpack(f.payload, f.len, job_out), 0);
 		ack(w, &f);
 		if (t == PROTO_JOB)
 			break;
@@ -261,8 +261,8 @@ static uint16_t answer_setup(struct world *w, struct proto_job *job_out)
 }
 
 static void send_share(struct world *w, const struct proto_job *j,
-		       uint32_t nonce, uint16_t gen, uint16_t slots,
-		       uint8_t pipe)
+                       uint32_t nonce, uint16_t gen, uint16_t slots,
+                       uint8_t pipe)
 {
 	struct proto_share s;
 	uint8_t p[PROTO_SHARE_LEN];
@@ -279,7 +279,8 @@ static void send_share(struct world *w, const struct proto_job *j,
 	send_frame(w, PROTO_SHARE, 0, p, sizeof(p));
 }
 
-/* ---- tests ---------------------------------------------------------------- */
+/* ---- tests ----------------------------------------------------------------
+ */
 
 static void test_info_first_then_setup(void **state)
 {
@@ -304,7 +305,7 @@ static void test_info_first_then_setup(void **state)
 		types[n++] = next_frame(w, &f, 500);
 		if (f.type == PROTO_JOB)
 			assert_int_equal(
-				proto_job_unpack(f.payload, f.len, &got), 0);
+			        proto_job_unpack(f.payload, f.len, &got), 0);
 		ack(w, &f);
 	}
 	assert_int_equal(types[0], PROTO_FLUSH);
@@ -365,9 +366,10 @@ static void test_share_verification(void **state)
 	assert_int_equal(w->shares, 1);
 	assert_int_equal(w->last.nonce, GENESIS_NONCE);
 	assert_int_equal(w->last.slots, 1u << 1);
-	hex_decode_rev("000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b6"
-		       "0a8ce26f",
-		       want, 32);
+	hex_decode_rev(
+	        "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b6"
+	        "0a8ce26f",
+	        want, 32);
 	assert_memory_equal(w->last.hash, want, 32);
 
 	/* the same share again: a duplicate, not passed on */
@@ -422,7 +424,7 @@ static void test_corrupt_bytes_are_skipped(void **state)
 	s.ntime = got.ntime;
 	proto_share_pack(&s, p, sizeof(p));
 	len = proto_frame_encode(PROTO_SHARE, 1, p, sizeof(p), buf,
-				 sizeof(buf));
+	                         sizeof(buf));
 	/* garbage, then a frame with one flipped payload bit, then the
 	 * good frame: only the good one counts */
 	assert_int_equal(write(w->peer, "\x00\x13\xa5", 3), 3);
@@ -523,12 +525,12 @@ static void test_loop_timers(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_info_first_then_setup),
-		cmocka_unit_test(test_retransmit_same_seq),
-		cmocka_unit_test(test_share_verification),
-		cmocka_unit_test(test_corrupt_bytes_are_skipped),
-		cmocka_unit_test(test_reconnect_resends_job),
-		cmocka_unit_test(test_loop_timers),
+	        cmocka_unit_test(test_info_first_then_setup),
+	        cmocka_unit_test(test_retransmit_same_seq),
+	        cmocka_unit_test(test_share_verification),
+	        cmocka_unit_test(test_corrupt_bytes_are_skipped),
+	        cmocka_unit_test(test_reconnect_resends_job),
+	        cmocka_unit_test(test_loop_timers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
