@@ -5,8 +5,17 @@
  * send; completed data lands in a ring the device manager reads. libusb's
  * own pollable descriptors are handed to the host's event loop (pollfds)
  * and its events handled without blocking (service), so no thread is
- * needed. Where libusb supports hotplug, an arrival of our VID:PID is
- * logged and the manager's next reconnect attempt picks the device up. */
+ * needed.
+ *
+ * A stalled endpoint (LIBUSB_TRANSFER_STALL) is cleared with
+ * libusb_clear_halt() from service(), outside the transfer callback, and
+ * the IN transfers are queued again. Where libusb supports hotplug, the
+ * detach callback marks the device gone; service() (or the manager's next
+ * reconnect) then cancels the transfers, releases the interface and
+ * closes the handle. While it is away, reconnect() does not scan the bus:
+ * only an attach callback for our VID:PID makes the next reconnect open
+ * it again. Hotplug callbacks only set flags (libusb forbids synchronous
+ * I/O inside them). */
 #include <libusb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +25,7 @@
 #include "log.h"
 #include "tandem_err.h"
 #include "transport.h"
+#include "transport_usb.h"
 
 #define USB_IN_TRANSFERS 4
 #define USB_IN_LEN       2048 /* a whole frame per transfer (docs/firmware.md) */
@@ -31,10 +41,16 @@ struct tusb {
 	int iface;
 	uint8_t ep_in, ep_out;
 	struct libusb_transfer *in[USB_IN_TRANSFERS];
+	int in_busy[USB_IN_TRANSFERS]; /* submitted, not yet completed */
 	struct libusb_transfer *out;
 	int out_busy;
 	int in_pending;
-	int dead;
+	int dead;     /* connection lost: read/write report TANDEM_ERR_IO */
+	int halt_in;  /* bulk IN stalled: clear it in service() */
+	int halt_out; /* bulk OUT stalled */
+	int gone;     /* detach callback seen for our device */
+	int arrived;  /* attach callback seen since it went away */
+	libusb_device *dev; /* our device while open (for hotplug matching) */
 	uint8_t ring[USB_RING];
 	size_t head, len;
 	uint8_t outbuf[4096];
@@ -63,29 +79,50 @@ static void usb_ctx_put(void)
 	}
 }
 
+static int in_submit(struct tusb *t, int i)
+{
+	int rc = libusb_submit_transfer(t->in[i]);
+
+	if (rc == 0) {
+		t->in_busy[i] = 1;
+		t->in_pending++;
+	}
+	return rc;
+}
+
 static void LIBUSB_CALL in_done(struct libusb_transfer *x)
 {
 	struct tusb *t = x->user_data;
-	int i;
+	int i, k = -1;
 
+	for (i = 0; i < USB_IN_TRANSFERS; i++)
+		if (t->in[i] == x)
+			k = i;
+	if (k >= 0)
+		t->in_busy[k] = 0;
 	t->in_pending--;
-	if (x->status == LIBUSB_TRANSFER_COMPLETED ||
-	    x->status == LIBUSB_TRANSFER_TIMED_OUT) {
+	switch (x->status) {
+	case LIBUSB_TRANSFER_COMPLETED:
+	case LIBUSB_TRANSFER_TIMED_OUT:
 		for (i = 0; i < x->actual_length; i++) {
 			if (t->len == USB_RING)
 				break; /* the manager reads far faster */
 			t->ring[(t->head + t->len) % USB_RING] = x->buffer[i];
 			t->len++;
 		}
-	} else if (x->status != LIBUSB_TRANSFER_CANCELLED) {
+		break;
+	case LIBUSB_TRANSFER_STALL:
+		t->halt_in = 1; /* cleared and requeued by service() */
+		return;
+	case LIBUSB_TRANSFER_CANCELLED:
+		return;
+	default: /* NO_DEVICE, ERROR, OVERFLOW */
 		t->dead = 1;
 		return;
 	}
-	if (t->dead || !t->h || x->status == LIBUSB_TRANSFER_CANCELLED)
+	if (t->dead || !t->h || t->halt_in || k < 0)
 		return;
-	if (libusb_submit_transfer(x) == 0)
-		t->in_pending++;
-	else
+	if (in_submit(t, k) != 0)
 		t->dead = 1;
 }
 
@@ -94,20 +131,29 @@ static void LIBUSB_CALL out_done(struct libusb_transfer *x)
 	struct tusb *t = x->user_data;
 
 	t->out_busy = 0;
-	if (x->status != LIBUSB_TRANSFER_COMPLETED &&
-	    x->status != LIBUSB_TRANSFER_CANCELLED)
+	if (x->status == LIBUSB_TRANSFER_STALL)
+		t->halt_out = 1; /* those bytes are lost; the manager retries */
+	else if (x->status != LIBUSB_TRANSFER_COMPLETED &&
+	         x->status != LIBUSB_TRANSFER_CANCELLED)
 		t->dead = 1;
 }
 
+/* Runs inside libusb's event handling: flags only, no I/O. */
 static int LIBUSB_CALL on_hotplug(libusb_context *ctx, libusb_device *dev,
                                   libusb_hotplug_event ev, void *user)
 {
 	struct tusb *t = user;
 
-	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED)
-		log_info("usb", "%04x:%04x plugged in", t->vid, t->pid);
-	else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT)
-		t->dead = 1;
+	if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_ARRIVED) {
+		if (!t->h || t->gone)
+			t->arrived = 1;
+	} else if (ev == LIBUSB_HOTPLUG_EVENT_DEVICE_LEFT) {
+		if (t->h && dev == t->dev) {
+			t->gone = 1;
+			t->dead = 1;
+			t->arrived = 0;
+		}
+	}
 	return 0;
 }
 
@@ -118,6 +164,7 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 	ssize_t n = libusb_get_device_list(usb_ctx, &list);
 	ssize_t i;
 	int rc = TANDEM_ERR_NOT_FOUND;
+	int busy = 0;
 
 	if (n < 0) {
 		snprintf(err, errlen, "cannot list USB devices: %s",
@@ -184,10 +231,18 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 				else
 					out = out ? out : ep->bEndpointAddress;
 			}
-			if (in && out &&
-			    libusb_claim_interface(h, id->bInterfaceNumber) ==
-			            0) {
+			if (!in || !out)
+				continue;
+			e = libusb_claim_interface(h, id->bInterfaceNumber);
+			if (e == LIBUSB_ERROR_BUSY) {
+				snprintf(err, errlen,
+				         "%04x:%04x interface %d is in use by "
+				         "another program",
+				         t->vid, t->pid, id->bInterfaceNumber);
+				busy = 1;
+			} else if (e == 0) {
 				t->h = h;
+				t->dev = list[i];
 				t->iface = id->bInterfaceNumber;
 				t->ep_in = in;
 				t->ep_out = out;
@@ -199,7 +254,9 @@ static int usb_find(struct tusb *t, char *err, size_t errlen)
 			libusb_close(h);
 	}
 	libusb_free_device_list(list, 1);
-	if (rc == TANDEM_ERR_NOT_FOUND)
+	if (rc == TANDEM_ERR_NOT_FOUND && busy)
+		rc = TANDEM_ERR_IO;
+	else if (rc == TANDEM_ERR_NOT_FOUND)
 		snprintf(err, errlen,
 		         "no USB device %04x:%04x%s%s with a vendor bulk "
 		         "interface found",
@@ -227,15 +284,19 @@ static void usb_down(struct tusb *t)
 			                                       NULL);
 		}
 		libusb_handle_events_timeout_completed(usb_ctx, &zero, NULL);
+		/* Fails harmlessly (NO_DEVICE) after an unplug. */
 		libusb_release_interface(t->h, t->iface);
 		libusb_close(t->h);
 		t->h = NULL;
+		t->dev = NULL;
 	}
 	for (i = 0; i < USB_IN_TRANSFERS; i++) {
 		if (t->in[i])
 			libusb_free_transfer(t->in[i]);
 		t->in[i] = NULL;
+		t->in_busy[i] = 0;
 	}
+	t->halt_in = t->halt_out = 0;
 	if (t->out)
 		libusb_free_transfer(t->out);
 	t->out = NULL;
@@ -249,6 +310,7 @@ static int usb_up(struct tusb *t, char *err, size_t errlen)
 	int i, rc;
 
 	t->dead = 0;
+	t->halt_in = t->halt_out = 0;
 	rc = usb_find(t, err, errlen);
 	if (rc < 0)
 		return rc;
@@ -267,14 +329,13 @@ static int usb_up(struct tusb *t, char *err, size_t errlen)
 		libusb_fill_bulk_transfer(t->in[i], t->h, t->ep_in, buf,
 		                          USB_IN_LEN, in_done, t, 0);
 		t->in[i]->flags = LIBUSB_TRANSFER_FREE_BUFFER;
-		rc = libusb_submit_transfer(t->in[i]);
+		rc = in_submit(t, i);
 		if (rc < 0) {
 			snprintf(err, errlen, "cannot queue a USB read: %s",
 			         libusb_strerror(rc));
 			usb_down(t);
 			return TANDEM_ERR_IO;
 		}
-		t->in_pending++;
 	}
 	log_info("usb", "opened %04x:%04x interface %d (in %02x, out %02x)",
 	         t->vid, t->pid, t->iface, t->ep_in, t->ep_out);
@@ -332,12 +393,74 @@ static int tusb_open(const char *arg, const struct transport_opts *o,
 	return 0;
 }
 
+/* Clears a stalled endpoint (CLEAR_FEATURE ENDPOINT_HALT, which also
+ * resets the data toggle on both sides) and queues the IN transfers
+ * again. Outside any callback: libusb_clear_halt() is synchronous. */
+static void clear_halts(struct tusb *t)
+{
+	int i, rc;
+
+	if (t->halt_in && t->in_pending > 0) {
+		/* the others on that endpoint: let them finish first */
+		for (i = 0; i < USB_IN_TRANSFERS; i++)
+			if (t->in_busy[i])
+				libusb_cancel_transfer(t->in[i]);
+	} else if (t->halt_in) {
+		rc = libusb_clear_halt(t->h, t->ep_in);
+		log_warn("usb", "bulk IN %02x stalled; clear halt: %s",
+		         t->ep_in, rc < 0 ? libusb_strerror(rc) : "ok");
+		t->halt_in = 0;
+		for (i = 0; rc == 0 && i < USB_IN_TRANSFERS; i++)
+			if (!t->in_busy[i])
+				rc = in_submit(t, i);
+		if (rc < 0)
+			t->dead = 1;
+	}
+	if (t->halt_out && !t->out_busy) {
+		rc = libusb_clear_halt(t->h, t->ep_out);
+		log_warn("usb", "bulk OUT %02x stalled; clear halt: %s",
+		         t->ep_out, rc < 0 ? libusb_strerror(rc) : "ok");
+		t->halt_out = 0;
+		if (rc < 0)
+			t->dead = 1;
+	}
+}
+
+/* After libusb's events ran: act on what the callbacks flagged. */
+static void usb_after_events(struct tusb *t)
+{
+	if (t->gone && t->h) {
+		log_warn("usb", "%04x:%04x unplugged; interface released",
+		         t->vid, t->pid);
+		usb_down(t);
+		t->dead = 1;
+	}
+	if (t->h && !t->dead && (t->halt_in || t->halt_out))
+		clear_halts(t);
+}
+
 static int tusb_reconnect(struct transport *base, char *err, size_t errlen)
 {
 	struct tusb *t = (struct tusb *)base;
+	struct timeval zero = {0, 0};
+	int rc;
 
+	/* The manager does not poll a transport that is down: run libusb's
+	 * events here so hotplug callbacks are seen. */
+	libusb_handle_events_timeout_completed(usb_ctx, &zero, NULL);
+	usb_after_events(t);
+	if (t->has_hotplug && t->gone && !t->arrived) {
+		snprintf(err, errlen,
+		         "%04x:%04x unplugged; waiting for it to come back",
+		         t->vid, t->pid);
+		return TANDEM_ERR_NOT_FOUND;
+	}
+	t->arrived = 0;
 	usb_down(t);
-	return usb_up(t, err, errlen);
+	rc = usb_up(t, err, errlen);
+	if (rc == 0)
+		t->gone = 0;
+	return rc;
 }
 
 static int tusb_write(struct transport *base, const uint8_t *buf, size_t n)
@@ -373,7 +496,7 @@ static int tusb_read(struct transport *base, uint8_t *buf, size_t cap)
 	}
 	if (n)
 		return (int)n;
-	return t->dead ? TANDEM_ERR_IO : 0;
+	return t->dead || !t->h ? TANDEM_ERR_IO : 0;
 }
 
 static int tusb_pollfds(struct transport *base, struct pollfd *fds, int max,
@@ -404,9 +527,38 @@ static int tusb_pollfds(struct transport *base, struct pollfd *fds, int max,
 static void tusb_service(struct transport *base, const struct pollfd *fds,
                          int n)
 {
+	struct tusb *t = (struct tusb *)base;
 	struct timeval zero = {0, 0};
 
 	libusb_handle_events_timeout_completed(usb_ctx, &zero, NULL);
+	usb_after_events(t);
+}
+
+int transport_usb_control(struct transport *base, int in, uint8_t req,
+                          uint16_t value, uint8_t *buf, uint16_t len,
+                          unsigned timeout_ms, char *err, size_t errlen)
+{
+	struct tusb *t = (struct tusb *)base;
+	uint8_t bm;
+	int rc;
+
+	if (!base || base->ops != &transport_usb_ops || !t->h || t->dead) {
+		if (err && errlen)
+			snprintf(err, errlen, "USB device not open");
+		return TANDEM_ERR_IO;
+	}
+	bm = LIBUSB_REQUEST_TYPE_VENDOR | LIBUSB_RECIPIENT_INTERFACE |
+	     (in ? LIBUSB_ENDPOINT_IN : LIBUSB_ENDPOINT_OUT);
+	rc = libusb_control_transfer(t->h, bm, req, value, (uint16_t)t->iface,
+	                             buf, len, timeout_ms);
+	if (rc >= 0)
+		return rc;
+	if (err && errlen)
+		snprintf(err, errlen, "request 0x%02x: %s", req,
+		         libusb_strerror(rc));
+	if (rc == LIBUSB_ERROR_NO_DEVICE)
+		t->dead = 1;
+	return rc == LIBUSB_ERROR_TIMEOUT ? TANDEM_ERR_TIMEOUT : TANDEM_ERR_IO;
 }
 
 static void tusb_describe(struct transport *base, char *buf, size_t n)

@@ -445,6 +445,7 @@ void upstream_stats(const struct upstream *u, struct session_stats *st)
 		st->rejected_diff += s.rejected_diff;
 		st->jobs += s.jobs;
 		st->cleans += s.cleans;
+		st->jobs_refused += s.jobs_refused;
 		st->lines_in += s.lines_in;
 		st->lines_bad += s.lines_bad;
 		st->unknown_methods += s.unknown_methods;
@@ -571,10 +572,11 @@ int upstream_summary(const struct upstream *u, char *buf, size_t cap)
 		    (unsigned long long)st.chain[i].candidates);
 	put(buf, cap, &off,
 	    "pool lines %llu, bad %llu, unknown methods %llu, jobs %llu "
-	    "(clean %llu), connects %llu (resumed %llu)\n",
+	    "(clean %llu, refused %llu), connects %llu (resumed %llu)\n",
 	    (unsigned long long)st.lines_in, (unsigned long long)st.lines_bad,
 	    (unsigned long long)st.unknown_methods, (unsigned long long)st.jobs,
-	    (unsigned long long)st.cleans, (unsigned long long)st.connects,
+	    (unsigned long long)st.cleans, (unsigned long long)st.jobs_refused,
+	    (unsigned long long)st.connects,
 	    (unsigned long long)st.resumed);
 	return (int)off;
 }
@@ -651,6 +653,8 @@ int upstream_api_summary(const struct upstream *u, json_t *obj)
 	                           json_integer((json_int_t)blocks));
 	bad |= json_object_set_new(obj, "Getworks",
 	                           json_integer((json_int_t)st.jobs));
+	bad |= json_object_set_new(obj, "Jobs Refused",
+	                           json_integer((json_int_t)st.jobs_refused));
 	bad |= json_object_set_new(obj, "Accepted",
 	                           json_integer((json_int_t)st.accepted));
 	bad |= json_object_set_new(obj, "Rejected",

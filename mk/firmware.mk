@@ -79,16 +79,20 @@ $(FWTOOL): firmware/tools/fwtool.c firmware/tools/uf2.c \
 		firmware/tools/uf2.c host/lib/err.c -o $@
 
 # ---- host unit tests (cmocka) against the fake port ----
+# The host's bitstream loader (host/flash.c, pure sequencing) is linked in
+# too: test_fw_flash runs it against the firmware's own bridge, so host
+# and firmware are tested against each other.
 FW_TEST_SRCS := $(wildcard tests/firmware/test_*.c)
 FW_TEST_BINS := $(patsubst %.c,$(BUILD)/%,$(FW_TEST_SRCS))
 FW_HOST_SRCS := $(FW_CORE_SRCS) $(wildcard firmware/port/fake/*.c) \
-	firmware/tools/uf2.c tests/firmware/fw_host.c tests/host/vectors.c
+	firmware/tools/uf2.c tests/firmware/fw_host.c tests/host/vectors.c \
+	host/flash.c
 FW_HOST_INCS := -Iinclude -Ihost/lib -Ifirmware/usb -Ifirmware/bridge \
 	-Ifirmware/port -Ifirmware/port/fake -Ifirmware/tools \
-	-Itests/firmware -Itests/host
+	-Itests/firmware -Itests/host -Ihost
 
 $(BUILD)/tests/firmware/%: tests/firmware/%.c $(FW_HOST_SRCS) $(FW_HDRS) \
-		$(wildcard tests/firmware/*.h) $(LIBTANDEM)
+		host/flash.h $(wildcard tests/firmware/*.h) $(LIBTANDEM)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Wno-missing-prototypes $(FW_HOST_INCS) \
 		$(PC_CFLAGS) $< $(FW_HOST_SRCS) -o $@ $(LIBTANDEM) $(PC_LIBS) -lm
@@ -96,8 +100,10 @@ $(BUILD)/tests/firmware/%: tests/firmware/%.c $(FW_HOST_SRCS) $(FW_HDRS) \
 TEST_BINS += $(FW_TEST_BINS)
 
 # ---- the image in the rp2040js emulator (tests/firmware/emu/) ----
+# Its end-to-end part connects the emulated UART0 to the simulated device,
+# so the simulator is built first (its rule is in mk/host-tools.mk).
 TEST_BINS += scripts/firmware-emu-test.sh
-test-bins: firmware
+test-bins: firmware $(BUILD)/sim/tandem-sim
 
 C_SOURCES += $(wildcard firmware/*.c firmware/*/*.c firmware/*/*.h \
 	firmware/port/*/*.c firmware/port/*/*.h tests/firmware/*.c \

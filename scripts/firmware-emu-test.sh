@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runs the bridge firmware image (make firmware) in the rp2040js emulator:
 # tests/firmware/emu/harness.mjs plays the bootrom, the USB host and the
-# FPGA. Installs the harness's pinned npm packages (npm ci) on first use.
+# FPGA, then connects the emulated UART0 to the simulated device
+# (build/sim/tandem-sim, make sim) for a real job end to end. Installs the
+# harness's pinned npm packages (npm ci) on first use.
 # Ends with "firmware_emu: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -21,4 +23,7 @@ if [ ! -f "$emu/node_modules/rp2040js/package.json" ]; then
 	(cd "$emu" && npm ci --no-audit --no-fund --loglevel=error) ||
 		fail "npm ci failed"
 fi
-FW_BIN="$bin" exec timeout 300 node "$emu/harness.mjs"
+sim=${TANDEM_SIM:-${BUILD:-build}/sim/tandem-sim}
+[ -x "$sim" ] || fail "$sim missing (run make sim)"
+case $sim in /*) ;; *) sim=$PWD/$sim ;; esac
+FW_BIN="$bin" TANDEM_SIM="$sim" exec timeout 300 node "$emu/harness.mjs"

@@ -4,7 +4,7 @@
  * headers.json) must reach the FPGA's UART byte for byte, FPGA frames
  * must reach bulk IN one per transfer, flow control must lose nothing,
  * counters, the watchdog and the FPGA loader must behave as
- * firmware/bridge/tandem_bridge.h says. */
+ * include/tandem_bridge.h says. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -21,8 +21,12 @@ Jobs are the real mining.notify templates of tests/vectors/
 stratum_jobs.json (only job ids are the pool's own).
 
 Usage: testpool.py --driver build/tests/pool/pool_driver [--miner-cmd
-'build/host/tandem mine --device cpu'] [scenario ...]
-Prints "pool: N passed, N failed" at the end.
+'build/host/tandem mine --device cpu'] [--diff-scale F] [--label L]
+[scenario ...]
+--diff-scale multiplies every difficulty the pool sets (slow devices such
+as the simulator need easier shares); the scenario list "sim" selects
+the ones run against the simulated device. Prints "pool: N passed, N
+failed" (or "pool[L]: ...") at the end.
 """
 
 import argparse
@@ -42,6 +46,8 @@ VECTORS = os.path.join(ROOT, "tests", "vectors", "stratum_jobs.json")
 BUILD = os.environ.get("BUILD", os.path.join(ROOT, "build"))
 DIFF1 = 0xFFFF << 208
 FLUSH_WINDOW = 0.5  # s a submit on a flushed job may still arrive (in flight)
+CLEAN_LIMIT = 0.1  # s from a clean_jobs notify to the device's ACK of the new job
+DIFF_SCALE = 1.0  # --diff-scale
 LINE_CAP = 65536
 
 
@@ -121,6 +127,7 @@ class Conn:
             pass
 
     def set_difficulty(self, d):
+        d = d * DIFF_SCALE
         self.diff_hist.append((time.monotonic(), d))
         self.send({"id": None, "method": "mining.set_difficulty", "params": [d]})
 
@@ -509,7 +516,7 @@ async def sc_difficulty(ctx):
     res = await m.wait(30)
     errs = []
     check_counters(res, [p], errs, 2)
-    if res and res.get("difficulty") != 0.00025:
+    if res and abs(res.get("difficulty", 0) - 0.00025 * DIFF_SCALE) > 1e-12:
         errs.append("miner difficulty %r, want 0.00025" % res.get("difficulty"))
     return errs, res, p
 
@@ -752,9 +759,8 @@ async def sc_tls(ctx):
 
 
 async def sc_aux(ctx):
-    aux_hex = "0000" + "7f" + "f" * 59  # 64 digits, an easy aux target
-    aux_hex = aux_hex[:64]
-    p = Pool("pool", {"diff": 0.001, "aux_ext": {"name": "auxext", "target": aux_hex}})
+    aux_hex = "0000" + "f" * 60  # easier than the share target (diff 0.0003)
+    p = Pool("pool", {"diff": 0.0003, "aux_ext": {"name": "auxext", "target": aux_hex}})
     await p.start()
     local = "0001" + "f" * 60
     m = Miner(pool_args(p) + ["--seconds", "4", "--aux", "auxcli=" + local], ctx.cmd)
@@ -835,6 +841,71 @@ async def sc_api(ctx):
     return errs, res, p
 
 
+async def sc_clean_flush(ctx):
+    """clean_jobs every 0.6 s: the device must take each new job within
+    CLEAN_LIMIT of the pool sending it (the miner reports the monotonic
+    time of the device's ACK per clean job; the pool knows when it sent
+    the notify), and nothing of a flushed job may reach the pool after
+    CLEAN_LIMIT."""
+    p = Pool("pool", {"diff": 0.0003})
+    await p.start()
+    m = Miner(pool_args(p) + ["--seconds", "6"], ctx.cmd)
+    await m.start()
+    await asyncio.sleep(1.5)
+    sent = []
+    for i in range(6):
+        sent.append(p.broadcast_job(clean=True))
+        await asyncio.sleep(0.6)
+    res = await m.wait(30)
+    errs = []
+    check_counters(res, [p], errs, 2)
+    if res is None:
+        return errs, res, p
+    acks = {}
+    for job_id, ack_s, _ms in res.get("clean_acks", []):
+        acks.setdefault(job_id, []).append(ack_s)
+    lat = []
+    for j in sent:
+        for a in acks.get(j.job_id, []):
+            lat.append(a - j.sent_at)
+    if len(lat) < len(sent):
+        errs.append("only %d of %d clean jobs acknowledged by the device" %
+                    (len(lat), len(sent)))
+    if lat:
+        ctx.note = "clean notify->device ACK: max %.1f ms, avg %.1f ms (%d jobs)" % (
+            1e3 * max(lat), 1e3 * sum(lat) / len(lat), len(lat))
+        if max(lat) >= CLEAN_LIMIT or min(lat) < 0:
+            errs.append("clean job latency %.1f ms (limit %.0f ms)" %
+                        (1e3 * max(lat), 1e3 * CLEAN_LIMIT))
+    late = [s for s in p.submits if p.jobs.get(s["params"][1]) and
+            p.jobs[s["params"][1]].flushed_at is not None and
+            s["t"] - p.jobs[s["params"][1]].flushed_at > CLEAN_LIMIT]
+    if late:
+        errs.append("%d submits on flushed jobs after %.0f ms" % (len(late), 1e3 * CLEAN_LIMIT))
+    return errs, res, p
+
+
+async def sc_no_device(ctx):
+    """Without --device and without a board: a clear message, exit 1."""
+    if not ctx.product:
+        return ["skipped: not the product"], None, None
+    p = Pool("pool", {"diff": 0.0003})
+    await p.start()
+    cmd = [c for c in ctx.cmd]
+    while "--device" in cmd:
+        i = cmd.index("--device")
+        del cmd[i:i + 2]
+    m = Miner(pool_args(p) + ["--seconds", "2"], cmd)
+    await m.start()
+    await m.wait(30)
+    errs = []
+    if m.proc.returncode != 1 or b"no device found" not in m.err:
+        errs.append("exit %r, stderr %r" % (m.proc.returncode, m.err[-200:]))
+    if p.connects:
+        errs.append("connected to the pool without a device")
+    return errs, {"accepted": 0, "stale": 0, "dropped": 0}, p
+
+
 SCENARIOS = [
     ("plain", sc_plain),
     ("rolling", sc_rolling),
@@ -853,7 +924,11 @@ SCENARIOS = [
     ("tls", sc_tls),
     ("aux", sc_aux),
     ("api", sc_api),
+    ("clean_flush", sc_clean_flush),
+    ("no_device", sc_no_device),
 ]
+# The subset run against the simulated device (slow: --diff-scale).
+SIM_SCENARIOS = ["plain", "clean_flush", "disconnect_queue", "failover"]
 
 
 class Ctx:
@@ -866,24 +941,35 @@ def main():
     ap.add_argument("--miner-cmd", help="miner command instead of the driver, e.g. "
                     "'build/host/tandem mine --device cpu'")
     ap.add_argument("--api-port", type=int, default=43028)
+    ap.add_argument("--diff-scale", type=float, default=1.0)
+    ap.add_argument("--label", default="")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
+    global DIFF_SCALE
+    DIFF_SCALE = a.diff_scale
     ctx = Ctx()
     ctx.cmd = shlex.split(a.miner_cmd) if a.miner_cmd else [a.driver]
+    ctx.product = bool(a.miner_cmd)
     ctx.api_port = a.api_port
     names = a.scenarios or [n for n, _ in SCENARIOS]
+    if names == ["sim"]:
+        names = SIM_SCENARIOS
+    tag = "pool[%s]" % a.label if a.label else "pool"
     passed = failed = 0
     for name, fn in SCENARIOS:
         if name not in names:
             continue
         t0 = time.monotonic()
+        ctx.note = ""
         try:
             errs, res, pool = asyncio.run(fn(ctx))
         except Exception as e:  # noqa: BLE001
             errs, res, pool = ["exception %r" % e], None, None
         dt = time.monotonic() - t0
-        if errs:
+        if len(errs) == 1 and errs[0].startswith("skipped"):
+            print("skip %-18s %s" % (name, errs[0]))
+        elif errs:
             failed += 1
             print("FAIL %-18s (%.1f s): %s" % (name, dt, "; ".join(errs)))
             if res:
@@ -892,11 +978,11 @@ def main():
                 print("     pool: %s" % json.dumps(pool.summary()))
         else:
             passed += 1
-            print("ok   %-18s (%.1f s) accepted %d, stale %d, dropped %d" %
+            print("ok   %-18s (%.1f s) accepted %d, stale %d, dropped %d%s" %
                   (name, dt, res["accepted"] if res else 0, res["stale"] if res else 0,
-                   res["dropped"] if res else 0))
+                   res["dropped"] if res else 0, "; " + ctx.note if ctx.note else ""))
         sys.stdout.flush()
-    print("pool: %d passed, %d failed" % (passed, failed))
+    print("%s: %d passed, %d failed" % (tag, passed, failed))
     return 1 if failed else 0
 
 

@@ -184,7 +184,7 @@ int main(int argc, char **argv)
 			continue;
 		const char *hexs =
 			json_string_value(json_object_get(h, "header_hex"));
-		if (!t.check(hexs && hex_decode_exact(hexs, hdr, 80) == 80,
+		if (!t.check(hexs && hex_decode_exact(hexs, hdr, 80) == 0,
 			     "%s: header_hex", id))
 			continue;
 		struct work_header wh;

@@ -23,6 +23,7 @@
 
 extern "C" {
 #include "hex.h"
+#include "tandem_err.h"
 #include "tandem_proto.h"
 #include "work.h"
 }
@@ -217,7 +218,7 @@ int main(int argc, char **argv)
 		const char *hx = h ? json_string_value(json_object_get(
 					     h, "header_hex"))
 				   : NULL;
-		if (!t.check(hx && hex_decode_exact(hx, hdr, 80) == 80,
+		if (!t.check(hx && hex_decode_exact(hx, hdr, 80) == 0,
 			     "%s: header in the vectors", id))
 			continue;
 		struct work_header wh;

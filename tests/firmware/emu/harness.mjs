@@ -8,13 +8,24 @@
 //    bulk OUT and IN, through rp2040js's USB controller hooks;
 //  - the FPGA: its UART (bytes out of UART0 are compared with what was
 //    sent on bulk OUT; frames fed into UART0 must come out of bulk IN)
-//    and its configuration pins (CRESET_B, SPI_SS_B, SCK, SI, CDONE).
+//    and its configuration pins (CRESET_B, SPI_SS_B, SCK, SI, CDONE);
+//  - end to end: UART0 connected byte for byte to a running tandem-sim
+//    (the Verilator model of the whole device, build/sim/tandem-sim or
+//    $TANDEM_SIM), a real header-mode job on bulk OUT, the simulated
+//    device's SHARE back on bulk IN, checked against the block's nonce
+//    and hash.
 // Prints "firmware_emu: N passed, N failed"; exits non-zero on failure.
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, GPIOPinState, LogLevel, RP2040 } from 'rp2040js';
-import { T, crc16, frame, jobPayload, sharePayload } from './proto.mjs';
+import {
+  T, crc16, flushPayload, frame, jobPayload, parseFrames, sharePayload, targetEntry, u32le,
+} from './proto.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../../..');
@@ -362,18 +373,148 @@ function main() {
   const stop = Array.from(frame(T.RUN, 0xff, [0]));
   check('watchdog: nothing at 60 ms, RUN(0) seq 0xFF after 100 ms',
     early === run.length && eq(uartOut, [...run, ...stop]), hexs(uartOut));
-
-  console.log(`firmware_emu: ${passed} passed, ${failed} failed`);
-  return failed ? 1 : 0;
 }
 
-let rc;
+// ---- end to end: UART0 <-> tandem-sim --------------------------------------
+// The emulator runs in steps; between them the event loop moves bytes:
+// UART0 TX -> the simulator's socket, socket -> UART0 RX (fed at 3 Mbaud
+// by step()). The simulator runs on its own in real time.
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const tick = () => new Promise((r) => setImmediate(r));
+
+function sha256d(bytes) {
+  return createHash('sha256').update(createHash('sha256').update(bytes).digest()).digest();
+}
+
+async function e2e() {
+  const simBin = process.env.TANDEM_SIM || path.join(root, 'build/sim/tandem-sim');
+  if (!check('end to end: tandem-sim is built', fs.existsSync(simBin), `${simBin} missing (make sim)`)) return;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-emu-'));
+  const sock = path.join(dir, 'sock');
+  const sim = spawn(simBin, ['--socket', sock, '--once'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let simLog = '';
+  let simExited = false;
+  sim.stderr.on('data', (d) => { simLog += d; });
+  sim.on('exit', () => { simExited = true; });
+  let conn = null;
+  const toSim = [];
+  const fromDev = []; // bulk IN transfers, whole
+  let inCur = [];
+
+  // Runs the chip and the byte bridge until pred() or realMs pass.
+  async function pumpUntil(pred, realMs, what) {
+    const end = Date.now() + realMs;
+    while (!pred()) {
+      if (Date.now() > end) throw new Error(`end to end: timeout (${realMs} ms) waiting for ${what}`);
+      if (simExited) throw new Error(`end to end: tandem-sim exited: ${simLog.trim()}`);
+      for (let i = 0; i < 200; i++) step(50);
+      for (const p of inPackets.get(1) || []) {
+        inCur.push(...p);
+        if (p.length < 64) {
+          fromDev.push(Uint8Array.from(inCur));
+          inCur = [];
+        }
+      }
+      inPackets.set(1, []);
+      if (toSim.length && conn) {
+        conn.write(Buffer.from(toSim));
+        toSim.length = 0;
+      }
+      await tick();
+    }
+  }
+
+  try {
+    for (let t = 0; !fs.existsSync(sock); t += 10) {
+      if (t > 20000 || simExited) throw new Error(`end to end: tandem-sim did not open ${sock}: ${simLog.trim()}`);
+      await sleep(10);
+    }
+    conn = await new Promise((resolve, reject) => {
+      const c = net.createConnection(sock, () => resolve(c));
+      c.on('error', reject);
+    });
+    conn.on('data', (d) => rxPending.push(...d));
+    uart.onByte = (b) => toSim.push(b);
+
+    // The watchdog would stop the device while the simulator hashes.
+    check('end to end: SET_WATCHDOG 0 (off)', control(0x40, 0x04, 0, 0, 0) === true);
+    check('end to end: CLEAR_COUNTERS', control(0x40, 0x03, 0, 0, 0) === true);
+    inPackets.set(1, []);
+
+    // Genesis block: the job scans a 512-nonce window around its nonce.
+    const h = headers.find((x) => x.id === 'mainnet_genesis');
+    const GEN = 1;
+    const JOB_ID = 0x600d;
+    const start = (h.nonce - 0x100) >>> 0;
+    const setup = [
+      ...frame(T.INFO_GET, 1),
+      ...frame(T.FLUSH, 2, flushPayload(GEN)),
+      ...frame(T.TARGET_SET, 3, targetEntry(0, h.target_hex)),
+      ...frame(T.RUN, 4, [1]),
+    ];
+    bulkOut(setup);
+    await pumpUntil(() => fromDev.length >= 4, 20000, 'replies to INFO_GET, FLUSH, TARGET_SET, RUN');
+    const rep = fromDev.splice(0).map((b) => parseFrames(b)[0]);
+    check('end to end: one whole frame per bulk IN transfer', rep.every((f) => f.length === 1 && !f[0].bad));
+    const r = rep.map((f) => f[0]);
+    check('end to end: INFO from the simulated device (protocol 1, header mode)',
+      r[0].type === T.INFO && r[0].seq === 1 && r[0].payload.length === 32 && r[0].payload[0] === 1 &&
+      (r[0].payload[14] & 1) === 1, r[0] && `type ${r[0].type} ${hexs(r[0].payload || [])}`);
+    check('end to end: FLUSH, TARGET_SET, RUN acknowledged (generation 1)',
+      [2, 3, 4].every((seq, i) => r[i + 1].type === T.ACK && r[i + 1].seq === seq &&
+        r[i + 1].payload[1] === seq && (r[i + 1].payload[2] | (r[i + 1].payload[3] << 8)) === GEN),
+      r.slice(1).map((f) => `${f.type}/${f.seq}/${hexs(f.payload)}`).join(' '));
+
+    const t0 = Date.now();
+    bulkOut(Array.from(frame(T.JOB, 5, jobPayload(h, JOB_ID, { generation: GEN, nonceStart: start, nonceCount: 0x200 }))));
+    let share = null;
+    const got = [];
+    await pumpUntil(() => {
+      for (const b of fromDev.splice(0)) got.push(...parseFrames(b)[0]);
+      share = got.find((f) => f.type === T.SHARE);
+      return share;
+    }, 30000, 'a SHARE from the simulated device');
+    const ms = Date.now() - t0;
+    check('end to end: JOB acknowledged', got.some((f) => f.type === T.ACK && f.seq === 5 && f.payload[0] === T.JOB),
+      got.map((f) => `${f.type}/${f.seq}`).join(' '));
+    const p = share.payload;
+    const nonce = u32(p, 8);
+    check(`end to end: SHARE for job ${JOB_ID.toString(16)}, generation 1, slot 0`,
+      u32(p, 0) === JOB_ID && (p[4] | (p[5] << 8)) === GEN && (p[6] & 1) === 1, hexs(p));
+    check(`end to end: the share's nonce is the genesis block's (${h.nonce_hex}), in ${ms} ms`,
+      nonce === h.nonce, nonce.toString(16));
+    // Hash the header with the returned fields, as the host re-verifies.
+    const hdr = Buffer.from(h.header_hex, 'hex');
+    hdr.set(u32le(u32(p, 12)), 0);
+    hdr.set(u32le(u32(p, 16)), 68);
+    hdr.set(u32le(nonce), 76);
+    const hash = Buffer.from(sha256d(hdr)).reverse().toString('hex');
+    check('end to end: header with the share\'s version/ntime/nonce hashes to the block hash',
+      hash === h.block_hash, hash);
+
+    const c = control(0xc0, 0x02, 0, 0, 48);
+    check('end to end: bridge counters: 5 frames out, >= 6 in, nothing dropped or bad',
+      c && u32(c, 0) === 5 && u32(c, 12) >= 6 && [4, 8, 16, 20, 24, 28, 32].every((o) => u32(c, o) === 0),
+      c && hexs(c));
+  } finally {
+    uart.onByte = (b) => uartOut.push(b);
+    if (conn) conn.destroy();
+    if (!simExited) {
+      sim.kill();
+      for (let t = 0; !simExited && t < 5000; t += 10) await sleep(10);
+    }
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+let rc = 1;
 try {
-  rc = main();
+  main();
+  await e2e();
 } catch (e) {
   failed++;
   console.log(`FAIL ${e.message}`);
-  console.log(`firmware_emu: ${passed} passed, ${failed} failed`);
-  rc = 1;
 }
+console.log(`firmware_emu: ${passed} passed, ${failed} failed`);
+rc = failed ? 1 : 0;
 process.exit(rc);
