@@ -60,7 +60,6 @@ int cli_parse_double(const char *s, double lo, double hi, double *out)
 
 /* ---- targets ------------------------------------------------------------ */
 
-
 /* NAME=HEX64, HEX64 a big-endian 256-bit number as explorers show it. */
 static int target_add(struct cli_targets *t, const char *arg)
 {
@@ -70,8 +69,8 @@ static int target_add(struct cli_targets *t, const char *arg)
 
 	if (!eq || nl == 0 || nl >= sizeof(t->name[0])) {
 		cli_usage_error("--target wants NAME=HEX64 (NAME 1..15 chars), "
-		            "got '%s'",
-		            arg);
+		                "got '%s'",
+		                arg);
 		return TANDEM_ERR_PARSE;
 	}
 	for (i = 0; i < nl; i++) {
@@ -79,16 +78,18 @@ static int target_add(struct cli_targets *t, const char *arg)
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 		      (c >= '0' && c <= '9') || c == '_' || c == '-')) {
-			cli_usage_error("target name '%.*s' may only hold letters, "
-			            "digits, '_' and '-'",
-			            (int)nl, arg);
+			cli_usage_error(
+			        "target name '%.*s' may only hold letters, "
+			        "digits, '_' and '-'",
+			        (int)nl, arg);
 			return TANDEM_ERR_PARSE;
 		}
 	}
 	for (i = 0; i < (size_t)t->n; i++) {
 		if (strlen(t->name[i]) == nl &&
 		    strncmp(t->name[i], arg, nl) == 0) {
-			cli_usage_error("target '%.*s' given twice", (int)nl, arg);
+			cli_usage_error("target '%.*s' given twice", (int)nl,
+			                arg);
 			return TANDEM_ERR_PARSE;
 		}
 	}
@@ -98,9 +99,10 @@ static int target_add(struct cli_targets *t, const char *arg)
 	}
 	if (strlen(eq + 1) != 64 ||
 	    hex_decode_rev(eq + 1, t->value[t->n], 32) < 0) {
-		cli_usage_error("target '%.*s' must be 64 hex digits (a 256-bit "
-		            "big-endian number), got '%s'",
-		            (int)nl, arg, eq + 1);
+		cli_usage_error(
+		        "target '%.*s' must be 64 hex digits (a 256-bit "
+		        "big-endian number), got '%s'",
+		        (int)nl, arg, eq + 1);
 		return TANDEM_ERR_PARSE;
 	}
 	memcpy(t->name[t->n], arg, nl);
@@ -121,7 +123,8 @@ int cli_target_parent_default(struct cli_targets *t, uint32_t nbits)
 		return TANDEM_ERR_RANGE;
 	}
 	if (work_nbits_to_target(nbits, t->value[t->n]) < 0) {
-		cli_usage_error("nbits %08x is not a valid compact target", nbits);
+		cli_usage_error("nbits %08x is not a valid compact target",
+		                nbits);
 		return TANDEM_ERR_RANGE;
 	}
 	snprintf(t->name[t->n], sizeof(t->name[0]), "parent");
@@ -129,7 +132,8 @@ int cli_target_parent_default(struct cli_targets *t, uint32_t nbits)
 	return 0;
 }
 
-static void targets_to_proto(const struct cli_targets *t, struct proto_target *p)
+static void targets_to_proto(const struct cli_targets *t,
+                             struct proto_target *p)
 {
 	int i;
 
@@ -156,8 +160,6 @@ static void print_tags(FILE *f, const struct cli_targets *t, uint32_t slots)
 
 /* ---- session: devices on one loop -----------------------------------------
  */
-
-
 
 static struct cli_session *sess_of(void *user)
 {
@@ -296,7 +298,6 @@ const struct device_events cli_session_events = {
         .failed = ev_failed,
 };
 
-
 void cli_session_close(struct cli_session *s)
 {
 	int i;
@@ -327,7 +328,8 @@ int cli_session_open(struct cli_session *s, const struct cli_common *co)
 	for (i = 0; i < co->ndevices; i++) {
 		for (k = 0; k < (co->count ? co->count : 1); k++) {
 			if (s->ndev >= CLI_MAX_DEVICES) {
-				cli_usage_error("at most %d devices", CLI_MAX_DEVICES);
+				cli_usage_error("at most %d devices",
+				                CLI_MAX_DEVICES);
 				return CLI_EXIT_USAGE;
 			}
 			err[0] = '\0';
@@ -366,7 +368,7 @@ int cli_session_targets(struct cli_session *s)
 /* Runs the loop until a stop reason, a signal or the deadline (ms since
  * epoch of loop_now_ms, 0 = none); tick runs every tick_ms if given. */
 void cli_session_run(struct cli_session *s, uint64_t deadline,
-                        void (*tick)(struct cli_session *), unsigned tick_ms)
+                     void (*tick)(struct cli_session *), unsigned tick_ms)
 {
 	uint64_t next_tick = loop_now_ms() + tick_ms;
 
@@ -473,7 +475,6 @@ static const struct option long_opts[] = {
         {NULL, 0, NULL, 0},
 };
 
-
 /* --fault corrupt=R,drop=R,stall=MS,disconnect=S,bad-nonce=R */
 int cli_parse_faults(const char *spec, struct transport_faults *f)
 {
@@ -536,11 +537,12 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			o->header = optarg;
 			break;
 		case OPT_NONCE_START:
-			if (cli_parse_u64(optarg, 0xffffffffu, &o->nonce_start) <
-			    0) {
-				cli_usage_error("--nonce-start wants 0..4294967295 "
-				            "(decimal or 0x hex), got '%s'",
-				            optarg);
+			if (cli_parse_u64(optarg, 0xffffffffu,
+			                  &o->nonce_start) < 0) {
+				cli_usage_error(
+				        "--nonce-start wants 0..4294967295 "
+				        "(decimal or 0x hex), got '%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -562,46 +564,55 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_JOB:
 			if (o->njobs >= CLI_MAX_JOBS) {
-				cli_usage_error("at most %d --job", CLI_MAX_JOBS);
+				cli_usage_error("at most %d --job",
+				                CLI_MAX_JOBS);
 				return CLI_EXIT_USAGE;
 			}
 			o->jobs[o->njobs++] = optarg;
 			break;
 		case OPT_MAX_SHARES:
-			if (cli_parse_u64(optarg, UINT32_MAX, &o->max_shares) < 0) {
-				cli_usage_error("--max-shares wants a count, got "
-				            "'%s'",
-				            optarg);
+			if (cli_parse_u64(optarg, UINT32_MAX, &o->max_shares) <
+			    0) {
+				cli_usage_error(
+				        "--max-shares wants a count, got "
+				        "'%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
 		case OPT_TIMEOUT:
 			if (cli_parse_double(optarg, 0, 1e7, &o->timeout) < 0) {
-				cli_usage_error("--timeout wants seconds, got '%s'",
-				            optarg);
+				cli_usage_error(
+				        "--timeout wants seconds, got '%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
 		case OPT_SECONDS:
-			if (cli_parse_double(optarg, 0.1, 1e7, &o->seconds) < 0) {
-				cli_usage_error("--seconds wants seconds, got '%s'",
-				            optarg);
+			if (cli_parse_double(optarg, 0.1, 1e7, &o->seconds) <
+			    0) {
+				cli_usage_error(
+				        "--seconds wants seconds, got '%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
 		case OPT_COUNT:
-			if (cli_parse_u64(optarg, CLI_MAX_DEVICES, &u) < 0 || !u) {
-				cli_usage_error("--count wants 1..%d", CLI_MAX_DEVICES);
+			if (cli_parse_u64(optarg, CLI_MAX_DEVICES, &u) < 0 ||
+			    !u) {
+				cli_usage_error("--count wants 1..%d",
+				                CLI_MAX_DEVICES);
 				return CLI_EXIT_USAGE;
 			}
 			o->co.count = (unsigned)u;
 			break;
 		case OPT_FAULT:
 			if (cli_parse_faults(optarg, &o->co.topts.faults) < 0) {
-				cli_usage_error("--fault wants corrupt=R,drop=R,"
-				            "bad-nonce=R,stall=MS,disconnect=S "
-				            "(R a probability 0..1), got '%s'",
-				            optarg);
+				cli_usage_error(
+				        "--fault wants corrupt=R,drop=R,"
+				        "bad-nonce=R,stall=MS,disconnect=S "
+				        "(R a probability 0..1), got '%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -615,7 +626,8 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			o->co.topts.sim_trace = 1;
 			break;
 		case OPT_BAUD:
-			if (cli_parse_u64(optarg, 12000000, &u) < 0 || u < 300) {
+			if (cli_parse_u64(optarg, 12000000, &u) < 0 ||
+			    u < 300) {
 				cli_usage_error("--baud wants 300..12000000");
 				return CLI_EXIT_USAGE;
 			}
@@ -623,8 +635,9 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_LOG:
 			if (log_level_parse(optarg) < 0) {
-				cli_usage_error("--log wants error, warn, info or "
-				            "debug");
+				cli_usage_error(
+				        "--log wants error, warn, info or "
+				        "debug");
 				return CLI_EXIT_USAGE;
 			}
 			log_set_level(log_level_parse(optarg));
@@ -644,7 +657,8 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			break;
 		case OPT_JOB_EVERY:
 			if (cli_parse_u64(optarg, 600000, &u) < 0 || u < 10) {
-				cli_usage_error("--job-every wants 10..600000 ms");
+				cli_usage_error(
+				        "--job-every wants 10..600000 ms");
 				return CLI_EXIT_USAGE;
 			}
 			o->job_every_ms = (unsigned)u;
@@ -724,7 +738,6 @@ void cli_log_devices(struct cli_session *s)
 	}
 }
 
-
 /* ---- help ---------------------------------------------------------------- */
 
 void cli_help(void)
@@ -752,6 +765,11 @@ void cli_help(void)
 	       "  bench --device DEV [--count N] [--seconds S] [--job-every "
 	       "MS]\n"
 	       "       hash rate, utilisation, host CPU, new-job latency\n"
+	       "  mine -o URL -u USER [-p PASS]... [--device DEV]... [--api "
+	       "ADDR:PORT]\n"
+	       "       mine for Stratum pools with failover (tandem mine "
+	       "--help,\n"
+	       "       docs/mining.md)\n"
 	       "\n"
 	       "targets are 64 hex digits, big-endian as block explorers show\n"
 	       "them; \"parent\" defaults to the header's nbits target.\n"

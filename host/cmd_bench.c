@@ -96,7 +96,7 @@ static int bench(struct cli_opts *o)
 
 	if (!o->co.ndevices) {
 		cli_usage_error("bench needs --device (repeatable; --count N "
-		            "copies)");
+		                "copies)");
 		return CLI_EXIT_USAGE;
 	}
 	if (hex_decode_exact(o->header ? o->header : genesis_header, header,
@@ -138,8 +138,8 @@ static int bench(struct cli_opts *o)
 	bench_tick_state = &b;
 	cpu0 = thread_cpu_seconds();
 	t0 = (double)loop_now_ms() / 1000.0;
-	cli_session_run(&s, loop_now_ms() + (uint64_t)(seconds * 1000), bench_tick,
-	            50);
+	cli_session_run(&s, loop_now_ms() + (uint64_t)(seconds * 1000),
+	                bench_tick, 50);
 	bench_collect_latency(&s, &b);
 	cpu1 = thread_cpu_seconds();
 	t1 = (double)loop_now_ms() / 1000.0;

@@ -40,9 +40,9 @@
 #include "work.h"
 
 #define MINE_MAX_DEVICES 64
-#define MINE_JOB_MAP     8     /* device job ids remembered per device */
-#define MINE_RATE_WIN    5     /* seconds of the short hash rate */
-#define MINE_LAT_MAX     64u   /* clean-job acknowledgements listed */
+#define MINE_JOB_MAP     8   /* device job ids remembered per device */
+#define MINE_RATE_WIN    5   /* seconds of the short hash rate */
+#define MINE_LAT_MAX     64u /* clean-job acknowledgements listed */
 #define MINE_VERSION     "tandem-0.1"
 
 /* device job id -> upstream seq, for shares of jobs replaced without a
@@ -69,6 +69,7 @@ struct mine_dev {
 	uint64_t handed;
 	uint64_t results[8];
 	int slots_warned;
+	int lost; /* the device manager gave up on it */
 };
 
 struct miner {
@@ -77,7 +78,8 @@ struct miner {
 	struct api *api;
 	struct mine_dev dev[MINE_MAX_DEVICES];
 	int ndev;
-	int done; /* leaving: no new work */
+	int done;   /* leaving: no new work */
+	int failed; /* devices given up */
 	/* the current job, copied (session pointers live until the next
 	 * call into the session) */
 	int have_job;
@@ -187,8 +189,7 @@ static void map_add(struct mine_dev *md, uint32_t job_id, uint32_t seq)
 	e->used = 1;
 }
 
-static int map_find(const struct mine_dev *md, uint32_t job_id,
-                    uint32_t *seq)
+static int map_find(const struct mine_dev *md, uint32_t job_id, uint32_t *seq)
 {
 	unsigned i;
 
@@ -236,8 +237,9 @@ static void dev_start(struct mine_dev *md, int index, int clean)
 	rc = job_proto_stratum(&m->js, m->en1, m->en1_len, en2, m->en2_size,
 	                       m->mask, 0, nonce_window(md), &pj);
 	if (rc < 0) {
-		log_err(device_name(md->d), "job %s does not fit the device: %s",
-		        m->js.job_id, tandem_strerror(rc));
+		log_err(device_name(md->d),
+		        "job %s does not fit the device: %s", m->js.job_id,
+		        tandem_strerror(rc));
 		return;
 	}
 	dev_set_targets(md);
@@ -245,8 +247,7 @@ static void dev_start(struct mine_dev *md, int index, int clean)
 		md->lat_before = device_job_latency_ms(md->d);
 		md->lat_t0_us = loop_now_us();
 		md->lat_pending = device_is_ready(md->d);
-		snprintf(md->lat_job, sizeof(md->lat_job), "%s",
-		         m->js.job_id);
+		snprintf(md->lat_job, sizeof(md->lat_job), "%s", m->js.job_id);
 	}
 	rc = device_start_job(md->d, &pj, clean, &id);
 	if (rc < 0) {
@@ -331,7 +332,8 @@ static const struct upstream_sink mine_sink = {
         .stop = sink_stop,
 };
 
-/* ---- device events -----------------------------------------------------------
+/* ---- device events
+ * -----------------------------------------------------------
  */
 
 static void ev_ready(struct device *d, void *user, int reconnected)
@@ -402,6 +404,9 @@ static void ev_failed(struct device *d, void *user, int err)
 
 	md->ready = 0;
 	md->have_job = 0;
+	if (!md->lost)
+		md->m->failed++;
+	md->lost = 1;
 	log_err(device_name(d), "device lost: %s", tandem_strerror(err));
 }
 
@@ -441,11 +446,11 @@ static void totals(const struct miner *m, struct dev_totals *t)
 /* Hash rate over the last MINE_RATE_WIN seconds of samples. */
 static double rate_short(const struct miner *m)
 {
-	unsigned n = m->rate_n < MINE_RATE_WIN + 1 ? m->rate_n
-	                                           : MINE_RATE_WIN + 1;
+	unsigned n =
+	        m->rate_n < MINE_RATE_WIN + 1 ? m->rate_n : MINE_RATE_WIN + 1;
 	unsigned last = (m->rate_n + MINE_RATE_WIN) % (MINE_RATE_WIN + 1);
-	unsigned first = (m->rate_n + MINE_RATE_WIN + 1 - n + 1) %
-	                 (MINE_RATE_WIN + 1);
+	unsigned first =
+	        (m->rate_n + MINE_RATE_WIN + 1 - n + 1) % (MINE_RATE_WIN + 1);
 
 	if (n < 2 || m->rate_t[last] <= m->rate_t[first])
 		return 0;
@@ -496,16 +501,16 @@ static void latency_poll(struct miner *m)
 		if (m->nlat < MINE_LAT_MAX) {
 			snprintf(m->lat[m->nlat].job_id,
 			         sizeof(m->lat[0].job_id), "%s", md->lat_job);
-			m->lat[m->nlat].ack_s = (double)md->lat_t0_us / 1e6 +
-			                        l / 1e3;
+			m->lat[m->nlat].ack_s =
+			        (double)md->lat_t0_us / 1e6 + l / 1e3;
 			m->lat[m->nlat].ms = l;
 		}
 		m->nlat++;
 		m->lat_sum += l;
 		if (l > m->lat_max)
 			m->lat_max = l;
-		log_debug(device_name(md->d), "clean job acknowledged in %.2f ms",
-		          l);
+		log_debug(device_name(md->d),
+		          "clean job acknowledged in %.2f ms", l);
 	}
 }
 
@@ -518,10 +523,9 @@ static void api_summary(void *user, json_t *o)
 	struct dev_totals t;
 
 	totals(m, &t);
-	json_object_set_new(o, "MHS av",
-	                    json_real(t.up_s > 0 ? (double)t.hashes / t.up_s /
-	                                                   1e6
-	                                         : 0));
+	json_object_set_new(
+	        o, "MHS av",
+	        json_real(t.up_s > 0 ? (double)t.hashes / t.up_s / 1e6 : 0));
 	json_object_set_new(o, "MHS 5s", json_real(rate_short(m) / 1e6));
 	json_object_set_new(o, "Total MH", json_real((double)t.hashes / 1e6));
 	json_object_set_new(o, "Hardware Errors",
@@ -763,7 +767,8 @@ static int parse_mine_opts(int argc, char **argv, struct mine_opts *o)
 		case 'u':
 		case 'p':
 			if (!u->npools) {
-				cli_usage_error("-%c comes after its -o URL", c);
+				cli_usage_error("-%c comes after its -o URL",
+				                c);
 				return CLI_EXIT_USAGE;
 			}
 			if (c == 'u')
@@ -788,9 +793,10 @@ static int parse_mine_opts(int argc, char **argv, struct mine_opts *o)
 			break;
 		case MO_SUGGEST:
 			if (cli_parse_double(optarg, 1e-12, 1e15, &d) < 0) {
-				cli_usage_error("--suggest-diff wants a positive "
-				                "number, got '%s'",
-				                optarg);
+				cli_usage_error(
+				        "--suggest-diff wants a positive "
+				        "number, got '%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			u->session.suggest_difficulty = d;
@@ -810,7 +816,8 @@ static int parse_mine_opts(int argc, char **argv, struct mine_opts *o)
 			o->config = optarg;
 			break;
 		case MO_SECONDS:
-			if (cli_parse_double(optarg, 0.1, 1e9, &o->seconds) < 0) {
+			if (cli_parse_double(optarg, 0.1, 1e9, &o->seconds) <
+			    0) {
 				cli_usage_error("--seconds wants seconds, got "
 				                "'%s'",
 				                optarg);
@@ -821,9 +828,10 @@ static int parse_mine_opts(int argc, char **argv, struct mine_opts *o)
 			if (cli_parse_u64(optarg, UINT32_MAX, &o->max_shares) <
 			            0 ||
 			    !o->max_shares) {
-				cli_usage_error("--max-shares wants a count, got "
-				                "'%s'",
-				                optarg);
+				cli_usage_error(
+				        "--max-shares wants a count, got "
+				        "'%s'",
+				        optarg);
 				return CLI_EXIT_USAGE;
 			}
 			break;
@@ -946,7 +954,7 @@ static int apply_config(struct mine_opts *o, const struct config *c)
 	size_t i;
 
 	for (i = 0; i < c->nwarnings; i++)
-		log_warn("config", "%s: unknown key %s (ignored)", o->config,
+		log_warn("config", "%s: %s (ignored)", o->config,
 		         c->warning[i]);
 	if (c->warnings_more)
 		log_warn("config", "%s: %zu more unknown keys", o->config,
@@ -960,7 +968,8 @@ static int apply_config(struct mine_opts *o, const struct config *c)
 		u->npools = c->npools;
 	}
 	if (!o->co.ndevices)
-		for (i = 0; i < c->ndevices && i < MINE_MAX_DEVICES; i++)
+		for (i = 0;
+		     i < c->ndevices && o->co.ndevices < MINE_MAX_DEVICES; i++)
 			o->co.devices[o->co.ndevices++] = c->device[i];
 	for (i = 0; i < c->naux; i++) {
 		size_t k;
@@ -1007,8 +1016,8 @@ static int open_device(struct miner *m, const struct cli_common *co,
 	md->m = m;
 	snprintf(md->spec, sizeof(md->spec), "%s", spec);
 	err[0] = 0;
-	rc = device_open(m->loop, spec, &co->topts, &co->dcfg, &mine_events,
-	                 md, &md->d, err, sizeof(err));
+	rc = device_open(m->loop, spec, &co->topts, &co->dcfg, &mine_events, md,
+	                 &md->d, err, sizeof(err));
 	if (rc < 0) {
 		if (quiet_absent)
 			log_info("mine", "%s: %s", spec,
@@ -1109,28 +1118,26 @@ static void print_result(struct miner *m, double loop_cpu)
 
 	upstream_stats(m->up, &st);
 	totals(m, &t);
-	o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
-	              "s:I,s:I,s:I,s:I,s:I,s:i,s:f,s:I,s:I,s:I,s:I,s:i}",
-	              "found", (json_int_t)st.found, "accepted",
-	              (json_int_t)st.accepted, "rejected",
-	              (json_int_t)st.rejected, "stale", (json_int_t)st.stale,
-	              "dropped", (json_int_t)st.dropped, "pending",
-	              (json_int_t)st.pending, "duplicates",
-	              (json_int_t)st.duplicates, "below_target",
-	              (json_int_t)st.below_target, "unknown_job",
-	              (json_int_t)st.unknown_job, "jobs", (json_int_t)m->jobs,
-	              "cleans", (json_int_t)m->cleans, "stops",
-	              (json_int_t)m->stops, "handed", (json_int_t)m->handed,
-	              "hashes", (json_int_t)t.hashes, "lines_bad",
-	              (json_int_t)st.lines_bad, "unknown_methods",
-	              (json_int_t)st.unknown_methods, "connects",
-	              (json_int_t)st.connects, "jobs_refused",
-	              (json_int_t)st.jobs_refused, "active",
-	              upstream_active(m->up), "difficulty", st.difficulty,
-	              "hw_errors", (json_int_t)t.hw_errors, "device_duplicates",
-	              (json_int_t)t.dup, "device_stale", (json_int_t)t.stale,
-	              "device_reconnects", (json_int_t)t.reconnects, "devices",
-	              m->ndev);
+	o = json_pack(
+	        "{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,"
+	        "s:I,s:I,s:I,s:I,s:I,s:i,s:f,s:I,s:I,s:I,s:I,s:i}",
+	        "found", (json_int_t)st.found, "accepted",
+	        (json_int_t)st.accepted, "rejected", (json_int_t)st.rejected,
+	        "stale", (json_int_t)st.stale, "dropped",
+	        (json_int_t)st.dropped, "pending", (json_int_t)st.pending,
+	        "duplicates", (json_int_t)st.duplicates, "below_target",
+	        (json_int_t)st.below_target, "unknown_job",
+	        (json_int_t)st.unknown_job, "jobs", (json_int_t)m->jobs,
+	        "cleans", (json_int_t)m->cleans, "stops", (json_int_t)m->stops,
+	        "handed", (json_int_t)m->handed, "hashes", (json_int_t)t.hashes,
+	        "lines_bad", (json_int_t)st.lines_bad, "unknown_methods",
+	        (json_int_t)st.unknown_methods, "connects",
+	        (json_int_t)st.connects, "jobs_refused",
+	        (json_int_t)st.jobs_refused, "active", upstream_active(m->up),
+	        "difficulty", st.difficulty, "hw_errors",
+	        (json_int_t)t.hw_errors, "device_duplicates", (json_int_t)t.dup,
+	        "device_stale", (json_int_t)t.stale, "device_reconnects",
+	        (json_int_t)t.reconnects, "devices", m->ndev);
 	if (!o)
 		return;
 	put_reasons(o, "reject_reasons", &st.rejects);
@@ -1156,9 +1163,9 @@ static void print_result(struct miner *m, double loop_cpu)
 	 * a test pool can measure from its own send time */
 	res = json_array();
 	for (k = 0; k < m->nlat && k < MINE_LAT_MAX; k++)
-		json_array_append_new(res, json_pack("[s,f,f]", m->lat[k].job_id,
-		                                     m->lat[k].ack_s,
-		                                     m->lat[k].ms));
+		json_array_append_new(res,
+		                      json_pack("[s,f,f]", m->lat[k].job_id,
+		                                m->lat[k].ack_s, m->lat[k].ms));
 	json_object_set_new(o, "clean_acks", res);
 	json_object_set_new(o, "seconds", json_real(t.up_s));
 	json_object_set_new(o, "host_loop_cpu_s", json_real(loop_cpu));
@@ -1256,8 +1263,7 @@ static int mine(struct mine_opts *o)
 			goto out;
 		}
 	}
-	log_info("mine", "%d device(s), %zu pool(s)", m->ndev,
-	         o->ucfg.npools);
+	log_info("mine", "%d device(s), %zu pool(s)", m->ndev, o->ucfg.npools);
 	deadline = o->seconds > 0
 	                   ? m->started_ms + (uint64_t)(o->seconds * 1000.0)
 	                   : 0;
@@ -1270,6 +1276,11 @@ static int mine(struct mine_opts *o)
 
 		if (deadline && now >= deadline)
 			break;
+		if (m->failed >= m->ndev) {
+			log_err("mine", "every device is lost");
+			ret = CLI_EXIT_FAIL;
+			break;
+		}
 		if (now >= next_sample) {
 			rate_sample(m);
 			next_sample += 1000;
@@ -1301,7 +1312,8 @@ static int mine(struct mine_opts *o)
 	upstream_stats(m->up, &st);
 	for (i = 0; i < st.chain_count; i++)
 		if (st.chain[i].candidates)
-			log_warn("mine", "*** %llu block candidate(s) for %s ***",
+			log_warn("mine",
+			         "*** %llu block candidate(s) for %s ***",
 			         (unsigned long long)st.chain[i].candidates,
 			         st.chain[i].name);
 	print_result(m, loop_cpu);

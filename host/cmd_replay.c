@@ -74,8 +74,8 @@ static int json_u32(json_t *o, const char *key, uint32_t def, int hex_only,
 		return 0;
 	}
 	cli_usage_error("%s: \"%s\" must be %s", path, key,
-	            hex_only ? "a hex string of up to 8 digits"
-	                     : "an integer or a hex string");
+	                hex_only ? "a hex string of up to 8 digits"
+	                         : "an integer or a hex string");
 	return TANDEM_ERR_PARSE;
 }
 
@@ -97,7 +97,7 @@ static int load_job(const char *path, struct jobfile *jf)
 	root = json_load_file(path, 0, &jerr);
 	if (!root) {
 		cli_usage_error("cannot read job file %s: %s (line %d)", path,
-		            jerr.text, jerr.line);
+		                jerr.text, jerr.line);
 		return TANDEM_ERR_PARSE;
 	}
 	if (!json_is_object(root)) {
@@ -126,21 +126,22 @@ static int load_job(const char *path, struct jobfile *jf)
 	branch = json_object_get(root, "merkle_branch");
 	if (!json_is_array(branch)) {
 		cli_usage_error("%s: \"merkle_branch\" must be an array of hex "
-		            "strings",
-		            path);
+		                "strings",
+		                path);
 		goto out;
 	}
 	if (json_array_size(branch) > JOB_MAX_BRANCH) {
 		cli_usage_error("%s: merkle branch longer than %u", path,
-		            JOB_MAX_BRANCH);
+		                JOB_MAX_BRANCH);
 		goto out;
 	}
 	for (i = 0; i < json_array_size(branch); i++) {
 		json_t *b = json_array_get(branch, i);
 
 		if (!json_is_string(b)) {
-			cli_usage_error("%s: merkle_branch[%zu] is not a string",
-			            path, i);
+			cli_usage_error(
+			        "%s: merkle_branch[%zu] is not a string", path,
+			        i);
 			goto out;
 		}
 		branch_hex[i] = json_string_value(b);
@@ -151,8 +152,8 @@ static int load_job(const char *path, struct jobfile *jf)
 	if (!json_is_integer(en2s) || json_integer_value(en2s) < 1 ||
 	    json_integer_value(en2s) > (json_int_t)TANDEM_MAX_EN2) {
 		cli_usage_error("%s: \"extranonce2_size\" must be an integer "
-		            "1..%u",
-		            path, TANDEM_MAX_EN2);
+		                "1..%u",
+		                path, TANDEM_MAX_EN2);
 		goto out;
 	}
 	jf->en2_size = (size_t)json_integer_value(en2s);
@@ -164,10 +165,11 @@ static int load_job(const char *path, struct jobfile *jf)
 		goto out;
 	rc = job_from_notify(js, &n);
 	if (rc < 0) {
-		cli_usage_error("%s: bad Stratum field (%s): prevhash and branch "
-		            "entries are 32 bytes of hex, version/nbits/ntime "
-		            "up to 8 hex digits",
-		            path, tandem_strerror(rc));
+		cli_usage_error(
+		        "%s: bad Stratum field (%s): prevhash and branch "
+		        "entries are 32 bytes of hex, version/nbits/ntime "
+		        "up to 8 hex digits",
+		        path, tandem_strerror(rc));
 		rc = TANDEM_ERR_PARSE;
 		goto out;
 	}
@@ -189,9 +191,10 @@ static int load_job(const char *path, struct jobfile *jf)
 	                       (uint32_t)(ncount == (1ull << 32) ? 0 : ncount),
 	                       &jf->pj);
 	if (rc < 0) {
-		cli_usage_error("%s: the job does not fit the device protocol "
-		            "(coinbase remainder <= %u blocks, branch <= %u)",
-		            path, TANDEM_MAX_REM_BLOCKS, TANDEM_MAX_BRANCH);
+		cli_usage_error(
+		        "%s: the job does not fit the device protocol "
+		        "(coinbase remainder <= %u blocks, branch <= %u)",
+		        path, TANDEM_MAX_REM_BLOCKS, TANDEM_MAX_BRANCH);
 		rc = TANDEM_ERR_PARSE;
 		goto out;
 	}
@@ -284,8 +287,8 @@ static int run_jobs(struct cli_opts *o, int is_run)
 	}
 	if (o->header || o->have_nonce_count || o->nonce_start) {
 		cli_usage_error("%s takes the nonce window from the job file "
-		            "(nonce_start, nonce_count)",
-		            cmd);
+		                "(nonce_start, nonce_count)",
+		                cmd);
 		return CLI_EXIT_USAGE;
 	}
 	for (i = 0; i < o->njobs; i++)

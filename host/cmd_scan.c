@@ -22,16 +22,18 @@ static int scan(struct cli_opts *o)
 	if ((rc = cli_need_one_device(o, "scan")))
 		return rc;
 	if (!o->header) {
-		cli_usage_error("scan needs --header HEX160 (an 80-byte header)");
+		cli_usage_error(
+		        "scan needs --header HEX160 (an 80-byte header)");
 		return CLI_EXIT_USAGE;
 	}
 	if (strlen(o->header) != 160 ||
 	    hex_decode_exact(o->header, header, 80) < 0) {
-		cli_usage_error("--header must be 160 hex digits (80 bytes), got "
-		            "%zu characters%s",
-		            strlen(o->header),
-		            strlen(o->header) == 160 ? " with a non-hex digit"
-		                                     : "");
+		cli_usage_error(
+		        "--header must be 160 hex digits (80 bytes), got "
+		        "%zu characters%s",
+		        strlen(o->header),
+		        strlen(o->header) == 160 ? " with a non-hex digit"
+		                                 : "");
 		return CLI_EXIT_USAGE;
 	}
 	if (o->njobs || o->max_shares) {
@@ -58,10 +60,10 @@ static int scan(struct cli_opts *o)
 	}
 	s.have_job = 1;
 	cli_session_run(&s,
-	            o->timeout > 0
-	                    ? loop_now_ms() + (uint64_t)(o->timeout * 1000)
-	                    : 0,
-	            NULL, 0);
+	                o->timeout > 0
+	                        ? loop_now_ms() + (uint64_t)(o->timeout * 1000)
+	                        : 0,
+	                NULL, 0);
 	log_info("scan", "stopped: %s", cli_stop_text(s.stop));
 	cli_log_devices(&s);
 	if (s.stop == CLI_STOP_DONE || s.stop == CLI_STOP_TIMEOUT)

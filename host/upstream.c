@@ -576,8 +576,7 @@ int upstream_summary(const struct upstream *u, char *buf, size_t cap)
 	    (unsigned long long)st.lines_in, (unsigned long long)st.lines_bad,
 	    (unsigned long long)st.unknown_methods, (unsigned long long)st.jobs,
 	    (unsigned long long)st.cleans, (unsigned long long)st.jobs_refused,
-	    (unsigned long long)st.connects,
-	    (unsigned long long)st.resumed);
+	    (unsigned long long)st.connects, (unsigned long long)st.resumed);
 	return (int)off;
 }
 

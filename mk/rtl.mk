@@ -23,6 +23,7 @@ cfg_loop = $(word 2,$(subst :, ,$(1)))
 cfg_pipes = $(word 3,$(subst :, ,$(1)))
 
 RTL_TEST_BINS := $(BUILD)/tests/rtl/test_sha256_compress \
+	$(BUILD)/tests/rtl/test_share_fifo $(BUILD)/tests/rtl/test_target_slots \
 	$(foreach c,$(HASH_CORE_CFGS),$(BUILD)/tests/rtl/test_hash_core_$(call cfg_name,$(c)))
 TEST_BINS += $(RTL_TEST_BINS)
 
@@ -41,6 +42,12 @@ endef
 
 $(BUILD)/tests/rtl/test_sha256_compress: tests/rtl/test_sha256_compress.cpp $(RTL_DEPS) $(LIBTANDEM)
 	$(call verilate_test,sha256_compress,$<,$@,$(BUILD)/rtl/obj_sha256_compress,)
+
+$(BUILD)/tests/rtl/test_share_fifo: tests/rtl/test_share_fifo.cpp $(RTL_DEPS) $(LIBTANDEM)
+	$(call verilate_test,share_fifo,$<,$@,$(BUILD)/rtl/obj_share_fifo,)
+
+$(BUILD)/tests/rtl/test_target_slots: tests/rtl/test_target_slots.cpp $(RTL_DEPS) $(LIBTANDEM)
+	$(call verilate_test,target_slots,$<,$@,$(BUILD)/rtl/obj_target_slots,)
 
 define hash_core_rule
 $(BUILD)/tests/rtl/test_hash_core_$(call cfg_name,$(1)): tests/rtl/test_hash_core.cpp $(RTL_DEPS) $(LIBTANDEM)

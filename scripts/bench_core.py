@@ -200,7 +200,11 @@ def bench(cfg, build, args):
     res["synth_seconds"] = round(dt, 1)
     if rc == 0:
         with open(os.path.join(d, "synth.log")) as f:
-            st = parse_stat(f.read(), cfg["family"])
+            txt = f.read()
+        st = parse_stat(txt, cfg["family"])
+        # the core must not infer latches
+        res["latches"] = len(re.findall(r"^(?!No )Latch inferred", txt,
+                                        re.M))
         for k in ("lut", "ff", "carry", "bram", "transistors", "lutram",
                   "widemux"):
             if k in st:

@@ -116,13 +116,17 @@ class Core
 		return false;
 	}
 
-	// Clocks until the core is idle and has nothing left to hand out.
+	// Clocks until the core has been idle with no share to hand out for
+	// 64 clocks in a row (a share can still be on its way to the FIFO's
+	// output when idle_o rises).
 	bool drain(uint64_t max_cycles)
 	{
 		auto *m = tb.m.get();
+		unsigned quiet = 0;
 		for (uint64_t i = 0; i < max_cycles; i++) {
 			tick();
-			if (m->idle_o && !m->share_valid_o && i > 16)
+			quiet = (m->idle_o && !m->share_valid_o) ? quiet + 1 : 0;
+			if (quiet >= 64)
 				return true;
 		}
 		return false;
