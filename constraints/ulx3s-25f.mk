@@ -4,4 +4,4 @@ include constraints/ulx3s.mk
 BOARD_OF   := ulx3s
 BOARD_DESC := Radiona ULX3S (ECP5 LFE5U-25F, FT231X)
 DEVICE     := 25k
-LOOP_LOG2  := 3
+LOOP_LOG2  := 4

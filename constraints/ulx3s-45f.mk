@@ -4,4 +4,4 @@ include constraints/ulx3s.mk
 BOARD_OF   := ulx3s
 BOARD_DESC := Radiona ULX3S (ECP5 LFE5U-45F, FT231X)
 DEVICE     := 45k
-LOOP_LOG2  := 2
+LOOP_LOG2  := 3

@@ -63,8 +63,7 @@ struct mine_dev {
 	unsigned map_next;
 	/* latency probe of the last clean job */
 	int lat_pending;
-	double lat_before;
-	uint64_t lat_t0_us;
+	uint32_t lat_job_id; /* the device's id of that job */
 	char lat_job[STRATUM_MAX_JOB_ID + 1];
 	uint64_t handed;
 	uint64_t results[8];
@@ -243,18 +242,19 @@ static void dev_start(struct mine_dev *md, int index, int clean)
 		return;
 	}
 	dev_set_targets(md);
-	if (clean) {
-		md->lat_before = device_job_latency_ms(md->d);
-		md->lat_t0_us = loop_now_us();
-		md->lat_pending = device_is_ready(md->d);
-		snprintf(md->lat_job, sizeof(md->lat_job), "%s", m->js.job_id);
-	}
+	md->lat_pending = 0;
 	rc = device_start_job(md->d, &pj, clean, &id);
 	if (rc < 0) {
 		log_err(device_name(md->d), "cannot queue job %s: %s",
 		        m->js.job_id, tandem_strerror(rc));
 		md->have_job = 0;
 		return;
+	}
+	if (clean) {
+		/* measured when the device ACKs it (ev_job_acked) */
+		md->lat_pending = device_is_ready(md->d);
+		md->lat_job_id = id;
+		snprintf(md->lat_job, sizeof(md->lat_job), "%s", m->js.job_id);
 	}
 	if (clean)
 		memset(md->map, 0, sizeof(md->map));
@@ -353,6 +353,22 @@ static void ev_ready(struct device *d, void *user, int reconnected)
 		         in ? in->pipelines : 0, in ? in->target_slots : 0);
 }
 
+/* When a share was found, for the session's difficulty history: now,
+ * unless the device found it under a target set the host has replaced
+ * since (a difficulty change while it was on its way); then the last
+ * millisecond that set was the newest. The session keys its difficulty
+ * changes by the millisecond the line arrived, and the set is replaced
+ * while that line is handled, so this lands before the change. */
+static uint64_t found_ms(const struct device_share *sh)
+{
+	uint64_t until = sh->targets_until_ms;
+
+	if (!until)
+		return loop_now_ms();
+	return until - 1 > sh->targets_since_ms ? until - 1
+	                                        : sh->targets_since_ms;
+}
+
 static void ev_share(struct device *d, void *user,
                      const struct device_share *sh)
 {
@@ -374,7 +390,7 @@ static void ev_share(struct device *d, void *user,
 	in.ntime = sh->ntime;
 	in.nonce = sh->nonce;
 	in.version = sh->version;
-	in.found_ms = loop_now_ms();
+	in.found_ms = found_ms(sh);
 	m->handed++;
 	md->handed++;
 	rc = upstream_share(m->up, &in);
@@ -390,6 +406,29 @@ static void ev_share(struct device *d, void *user,
 		log_info(device_name(d),
 		         "share meets a block target only (local, not "
 		         "submitted)");
+}
+
+/* The ACK latency of clean jobs (from device_start_job to the ACK). */
+static void ev_job_acked(struct device *d, void *user, uint32_t job_id,
+                         double l)
+{
+	struct mine_dev *md = user;
+	struct miner *m = md->m;
+
+	if (!md->lat_pending || job_id != md->lat_job_id || l < 0)
+		return;
+	md->lat_pending = 0;
+	if (m->nlat < MINE_LAT_MAX) {
+		snprintf(m->lat[m->nlat].job_id, sizeof(m->lat[0].job_id), "%s",
+		         md->lat_job);
+		m->lat[m->nlat].ack_s = (double)loop_now_us() / 1e6;
+		m->lat[m->nlat].ms = l;
+	}
+	m->nlat++;
+	m->lat_sum += l;
+	if (l > m->lat_max)
+		m->lat_max = l;
+	log_debug(device_name(d), "clean job acknowledged in %.2f ms", l);
 }
 
 static void ev_nak(struct device *d, void *user, const struct proto_nak *n)
@@ -413,6 +452,7 @@ static void ev_failed(struct device *d, void *user, int err)
 static const struct device_events mine_events = {
         .ready = ev_ready,
         .share = ev_share,
+        .job_acked = ev_job_acked,
         .nak = ev_nak,
         .failed = ev_failed,
 };
@@ -483,35 +523,6 @@ static void status_line(struct miner *m)
 	         t.up_s > 0 ? (double)t.hashes / t.up_s / 1e6 : 0.0,
 	         (unsigned long long)t.hw_errors, up,
 	         (unsigned long long)m->jobs, (unsigned long long)m->cleans);
-}
-
-/* Picks up the ACK latency of clean jobs (device_job_latency_ms changes
- * when the job is acknowledged). */
-static void latency_poll(struct miner *m)
-{
-	int i;
-
-	for (i = 0; i < m->ndev; i++) {
-		struct mine_dev *md = &m->dev[i];
-		double l = device_job_latency_ms(md->d);
-
-		if (!md->lat_pending || l < 0 || l == md->lat_before)
-			continue;
-		md->lat_pending = 0;
-		if (m->nlat < MINE_LAT_MAX) {
-			snprintf(m->lat[m->nlat].job_id,
-			         sizeof(m->lat[0].job_id), "%s", md->lat_job);
-			m->lat[m->nlat].ack_s =
-			        (double)md->lat_t0_us / 1e6 + l / 1e3;
-			m->lat[m->nlat].ms = l;
-		}
-		m->nlat++;
-		m->lat_sum += l;
-		if (l > m->lat_max)
-			m->lat_max = l;
-		log_debug(device_name(md->d),
-		          "clean job acknowledged in %.2f ms", l);
-	}
 }
 
 /* ---- API -------------------------------------------------------------------
@@ -1300,7 +1311,6 @@ static int mine(struct mine_opts *o)
 			ret = CLI_EXIT_FAIL;
 			break;
 		}
-		latency_poll(m);
 	}
 	if (cli_interrupted)
 		log_info("mine", "signal %d: stopping", (int)cli_interrupted);

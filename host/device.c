@@ -20,6 +20,12 @@
 #define DEV_JOBS           8u  /* recent jobs kept for share verification */
 #define DEV_HW_WINDOW      64u /* results per hardware-error rate window */
 #define DEV_STATUS_SOON_MS 20u /* second look when a job seems done */
+#define DEV_TSETS          16u /* target sets remembered for late shares */
+/* SHARE frames after a TARGET_SET's ACK that may still have been found
+ * under the set before it: the device keeps its share FIFO across a
+ * TARGET_SET (17 entries in the RTL, plus a frame on the link) and sends
+ * answers before shares. Generous, so a bigger FIFO is covered too. */
+#define DEV_TSET_GRACE 64u
 
 enum dev_state {
 	DEV_DOWN,  /* no connection; a reconnect timer is armed */
@@ -30,7 +36,7 @@ enum dev_state {
 struct dev_req {
 	uint8_t type;
 	uint8_t seq;
-	uint32_t job_id; /* JOB requests: which job */
+	uint32_t tag; /* JOB: which job; TARGET_SET: which target set */
 	size_t flen;
 	uint8_t frame[TANDEM_MAX_FRAME];
 };
@@ -42,6 +48,21 @@ struct dev_job {
 	int done;
 	uint64_t submit_us;  /* device_start_job() time, until its ACK */
 	struct proto_job pj; /* as first sent (generation, job_id set) */
+};
+
+/* One target set as the host made it (device_set_targets), kept while a
+ * share found under it can still arrive. */
+struct dev_tset {
+	uint32_t id;         /* 1, 2, ...; 0: unused entry */
+	uint64_t since_ms;   /* made */
+	uint64_t until_ms;   /* replaced by the next set; 0: current */
+	int sent;            /* went out in a TARGET_SET at least once */
+	int acked;           /* the device applied it (or a later set) */
+	int refused;         /* NAKed: the device kept what it had */
+	int closed;          /* no share of an older set can follow */
+	uint64_t ack_shares; /* SHARE frames received when it was ACKed */
+	uint8_t enabled[TANDEM_MAX_SLOTS];
+	uint8_t target[TANDEM_MAX_SLOTS][32];
 };
 
 /* Fingerprints of shares already seen (open addressing, 0 = empty). */
@@ -82,6 +103,10 @@ struct device {
 	uint32_t next_job_id;
 	struct proto_target targets[TANDEM_MAX_SLOTS];
 	uint8_t target_set[TANDEM_MAX_SLOTS]; /* slot configured by host */
+	struct dev_tset tsets[DEV_TSETS];     /* ring, tset_head the newest */
+	unsigned tset_head;
+	uint32_t tset_serial;  /* id of the newest set */
+	uint64_t share_frames; /* SHARE frames received, ever */
 	struct dev_job jobs[DEV_JOBS];
 	int cur; /* index into jobs of the current job, -1 none */
 	uint8_t resume_en2[8];
@@ -146,6 +171,11 @@ int device_is_ready(const struct device *d)
 double device_job_latency_ms(const struct device *d)
 {
 	return d->job_latency_ms;
+}
+
+uint32_t device_targets_id(const struct device *d)
+{
+	return d->tset_serial;
 }
 
 static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
@@ -248,6 +278,135 @@ static struct dev_job *find_job(struct device *d, uint32_t job_id)
 	return NULL;
 }
 
+/* ---- target history -------------------------------------------------
+ * A share is judged against the target set in force when the device found
+ * it, which need not be the host's newest: the device applies a
+ * TARGET_SET some time after the host made it, and shares found before
+ * that can still be in its FIFO or on the link. */
+
+/* The k-th newest set (k = 0 the newest), or NULL. */
+static struct dev_tset *tset_at(struct device *d, unsigned k)
+{
+	struct dev_tset *e;
+
+	if (k >= DEV_TSETS)
+		return NULL;
+	e = &d->tsets[(d->tset_head + DEV_TSETS - k) % DEV_TSETS];
+	return e->id ? e : NULL;
+}
+
+static struct dev_tset *tset_find(struct device *d, uint32_t id)
+{
+	unsigned k;
+
+	for (k = 0; k < DEV_TSETS; k++) {
+		struct dev_tset *e = tset_at(d, k);
+
+		if (!e)
+			break;
+		if (e->id == id)
+			return e;
+	}
+	return NULL;
+}
+
+/* Records the host's current targets as the newest set, unless they are
+ * the newest set already. */
+static void tset_update(struct device *d)
+{
+	struct dev_tset *cur = tset_at(d, 0), *e;
+	uint8_t en[TANDEM_MAX_SLOTS];
+	uint8_t tg[TANDEM_MAX_SLOTS][32];
+	uint64_t now = loop_now_ms();
+	unsigned i;
+
+	memset(tg, 0, sizeof(tg));
+	for (i = 0; i < TANDEM_MAX_SLOTS; i++) {
+		en[i] = d->target_set[i] &&
+		        (d->targets[i].flags & PROTO_TARGET_ENABLE);
+		if (en[i])
+			memcpy(tg[i], d->targets[i].target, 32);
+	}
+	if (cur && !memcmp(cur->enabled, en, sizeof(en)) &&
+	    !memcmp(cur->target, tg, sizeof(tg)))
+		return;
+	if (cur) {
+		cur->until_ms = now;
+		d->tset_head = (d->tset_head + 1) % DEV_TSETS;
+	}
+	e = &d->tsets[d->tset_head];
+	memset(e, 0, sizeof(*e));
+	e->id = ++d->tset_serial;
+	if (e->id == 0)
+		e->id = d->tset_serial = 1;
+	e->since_ms = now;
+	memcpy(e->enabled, en, sizeof(en));
+	memcpy(e->target, tg, sizeof(tg));
+}
+
+/* The device ACKed the TARGET_SET carrying set id. Sets made before it
+ * and not ACKed (an ACK lost with a disconnect) were applied before it or
+ * never: either way they are over from now on too. */
+static void tset_acked(struct device *d, uint32_t id)
+{
+	unsigned k;
+	int seen = 0;
+
+	for (k = 0; k < DEV_TSETS; k++) {
+		struct dev_tset *e = tset_at(d, k);
+
+		if (!e)
+			break;
+		if (e->id == id)
+			seen = 1;
+		if (seen && e->sent && !e->refused && !e->acked) {
+			e->acked = 1;
+			e->ack_shares = d->share_frames;
+		}
+	}
+}
+
+/* FLUSH ACKed: the device purged its share FIFO, so every share from now
+ * on was found under the newest set it had applied (or a later one). */
+static void tset_flushed(struct device *d)
+{
+	unsigned k;
+
+	for (k = 0; k < DEV_TSETS; k++) {
+		struct dev_tset *e = tset_at(d, k);
+
+		if (!e)
+			break;
+		if (e->acked && !e->refused) {
+			e->closed = 1;
+			return;
+		}
+	}
+}
+
+/* The sets a share arriving now can have been found under, newest first:
+ * from the newest set on the wire back to the first whose ACK is more
+ * than DEV_TSET_GRACE shares ago (or that a FLUSH closed). Returns how
+ * many went into c. */
+static unsigned tset_candidates(struct device *d, struct dev_tset **c)
+{
+	unsigned k, n = 0;
+
+	for (k = 0; k < DEV_TSETS; k++) {
+		struct dev_tset *e = tset_at(d, k);
+
+		if (!e)
+			break;
+		if (!e->sent || e->refused)
+			continue;
+		c[n++] = e;
+		if (e->closed || (e->acked && d->share_frames - e->ack_shares >
+		                                      DEV_TSET_GRACE))
+			break;
+	}
+	return n;
+}
+
 /* ---- transmit ------------------------------------------------------- */
 
 static int tx_flush(struct device *d)
@@ -281,6 +440,12 @@ static void send_head(struct device *d)
 	d->txlen += r->flen;
 	d->head_sent = 1;
 	d->req_sent_ms = loop_now_ms();
+	if (r->type == PROTO_TARGET_SET) {
+		struct dev_tset *e = tset_find(d, r->tag);
+
+		if (e)
+			e->sent = 1;
+	}
 	d->req_timer =
 	        loop_timer_add(d->loop, d->cfg.timeout_ms, req_timeout, d);
 	log_debug(d->name, "-> %s seq %u (%zu bytes)%s",
@@ -301,7 +466,7 @@ static void dev_kick(struct device *d)
 }
 
 static int enqueue(struct device *d, uint8_t type, const uint8_t *payload,
-                   size_t len, uint32_t job_id)
+                   size_t len, uint32_t tag)
 {
 	struct dev_req *r;
 	int n;
@@ -311,7 +476,7 @@ static int enqueue(struct device *d, uint8_t type, const uint8_t *payload,
 	r = &d->q[d->qlen];
 	r->type = type;
 	r->seq = d->next_seq++;
-	r->job_id = job_id;
+	r->tag = tag;
 	n = proto_frame_encode(type, r->seq, payload, len, r->frame,
 	                       sizeof(r->frame));
 	if (n < 0)
@@ -391,7 +556,8 @@ static int send_targets(struct device *d)
 	len = proto_targets_pack(t, n, p, sizeof(p));
 	if (len < 0)
 		return len;
-	return enqueue(d, PROTO_TARGET_SET, p, (size_t)len, 0);
+	tset_update(d);
+	return enqueue(d, PROTO_TARGET_SET, p, (size_t)len, tset_at(d, 0)->id);
 }
 
 static int send_run(struct device *d, uint8_t run)
@@ -592,16 +758,101 @@ static void hw_window_add(struct device *d)
 	}
 }
 
+/* One target state the device can have been in when it found a share. */
+struct tstate {
+	const struct dev_tset *set; /* the set it belongs to (the newer one
+	                             * while the device was applying it) */
+	const struct dev_tset *old; /* with cut: the set being replaced */
+	unsigned cut;               /* slots < cut from set, the rest from
+	                             * old (old NULL: all from set) */
+	uint32_t met;               /* slots the hash meets in this state */
+};
+
+static uint32_t tset_classify(const struct dev_tset *e, const uint8_t hash[32])
+{
+	return work_classify(hash, (const uint8_t(*)[32])e->target, e->enabled,
+	                     TANDEM_MAX_SLOTS);
+}
+
+/* Every state the device can have had, newest first, with the slots the
+ * hash meets in each. Between two candidate sets the device may have
+ * compared with the TARGET_SET half applied: the RTL writes its entries
+ * one by one, in frame order, and send_targets() lists the slots in
+ * ascending order, so those states are "slots below cut new, the others
+ * old". Returns the number of states. */
+static unsigned tset_states(struct device *d, const uint8_t hash[32],
+                            struct tstate *st)
+{
+	struct dev_tset *c[DEV_TSETS];
+	uint32_t met[DEV_TSETS];
+	unsigned n = tset_candidates(d, c), i, cut, ns = 0;
+
+	for (i = 0; i < n; i++)
+		met[i] = tset_classify(c[i], hash);
+	for (i = 0; i < n; i++) {
+		st[ns++] = (struct tstate){.set = c[i], .met = met[i]};
+		if (i + 1 == n)
+			break;
+		for (cut = TANDEM_MAX_SLOTS - 1; cut > 0; cut--) {
+			uint32_t low = (1u << cut) - 1u;
+
+			st[ns++] = (struct tstate){
+			        .set = c[i],
+			        .old = c[i + 1],
+			        .cut = cut,
+			        .met = (met[i] & low) | (met[i + 1] & ~low),
+			};
+		}
+	}
+	return ns;
+}
+
+/* The state that explains the device's claim: first one whose met slots
+ * are exactly the claimed ones, else the first that meets every claimed
+ * slot (the device missed one: a slot mismatch, not an error). NULL when
+ * none: the device claims a target the hash misses under every set it
+ * could have had. */
+static const struct tstate *tset_explain(const struct tstate *st, unsigned n,
+                                         uint32_t claimed)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (st[i].met && st[i].met == claimed)
+			return &st[i];
+	for (i = 0; i < n; i++)
+		if (st[i].met && !(claimed & ~st[i].met))
+			return &st[i];
+	return NULL;
+}
+
+static void share_targets(const struct tstate *ts, struct device_share *out)
+{
+	const struct dev_tset *src;
+	unsigned i;
+
+	out->targets_id = ts->set->id;
+	out->targets_since_ms = ts->set->since_ms;
+	out->targets_until_ms = ts->set->until_ms;
+	out->targets_enabled = 0;
+	for (i = 0; i < TANDEM_MAX_SLOTS; i++) {
+		src = (ts->old && i >= ts->cut) ? ts->old : ts->set;
+		memcpy(out->targets[i], src->target[i], 32);
+		if (src->enabled[i])
+			out->targets_enabled |= (uint16_t)(1u << i);
+	}
+}
+
 static void on_share(struct device *d, const struct proto_frame *f)
 {
 	struct proto_share s;
 	struct device_share out;
 	struct dev_job *j;
-	uint8_t targets[TANDEM_MAX_SLOTS][32];
-	uint8_t enabled[TANDEM_MAX_SLOTS];
+	struct tstate states[DEV_TSETS * TANDEM_MAX_SLOTS];
+	const struct tstate *ts;
 	uint8_t hash[32];
-	uint32_t slots;
-	unsigned i;
+	uint32_t slots, any = 0;
+	unsigned i, ns;
 	int rc, easy;
 
 	if (proto_share_unpack(f->payload, f->len, &s) < 0) {
@@ -641,21 +892,20 @@ static void on_share(struct device *d, const struct proto_frame *f)
 		hw_error(d, &s, "job cannot be hashed");
 		goto counted;
 	}
-	for (i = 0; i < TANDEM_MAX_SLOTS; i++) {
-		memcpy(targets[i], d->targets[i].target, 32);
-		enabled[i] = d->target_set[i] &&
-		             (d->targets[i].flags & PROTO_TARGET_ENABLE);
-	}
-	slots = work_classify(hash, (const uint8_t(*)[32])targets, enabled,
-	                      TANDEM_MAX_SLOTS);
-	if (!slots) {
+	/* Judged against the targets the device had when it found it. */
+	ns = tset_states(d, hash, states);
+	for (i = 0; i < ns; i++)
+		any |= states[i].met;
+	if (!any) {
 		hw_error(d, &s, "hash meets no target");
 		goto counted;
 	}
-	if (s.slots & ~slots) {
+	ts = tset_explain(states, ns, s.slots);
+	if (!ts) {
 		hw_error(d, &s, "device claims a target the hash misses");
 		goto counted;
 	}
+	slots = ts->met;
 	if (slots & ~(uint32_t)s.slots) {
 		d->st.slot_mismatch++;
 		log_warn(d->name, "share meets slots %04x, device said %04x",
@@ -668,6 +918,13 @@ static void on_share(struct device *d, const struct proto_frame *f)
 		return;
 	}
 	d->st.shares++;
+	if (ts->set->until_ms || ts->old) {
+		d->st.old_targets++;
+		log_debug(d->name,
+		          "share nonce %08x found under target set %u "
+		          "(now %u)",
+		          s.nonce, ts->set->id, d->tset_serial);
+	}
 	easy = easiest_slot(d);
 	if (easy >= 0 && (slots & (1u << easy)))
 		d->easy_shares++;
@@ -683,6 +940,7 @@ static void on_share(struct device *d, const struct proto_frame *f)
 	out.en2_size = s.en2_size;
 	out.pipeline = s.pipeline;
 	memcpy(out.hash, hash, 32);
+	share_targets(ts, &out);
 	hw_window_add(d);
 	if (d->ev->share)
 		d->ev->share(d, d->user, &out);
@@ -761,6 +1019,25 @@ static void on_status(struct device *d, const struct proto_status *s)
 		d->ev->status(d, d->user, s);
 }
 
+/* The JOB job_id was ACKed: latency of a job the host just started. */
+static void job_acked(struct device *d, uint32_t job_id)
+{
+	struct dev_job *j = find_job(d, job_id);
+	double ms = -1;
+
+	if (!j)
+		return;
+	j->acked = 1;
+	d->st.jobs_acked++;
+	if (j->submit_us) {
+		ms = (double)(loop_now_us() - j->submit_us) / 1000.0;
+		d->job_latency_ms = ms;
+		j->submit_us = 0;
+	}
+	if (d->ev->job_acked)
+		d->ev->job_acked(d, d->user, job_id, ms);
+}
+
 static int head_is(const struct device *d, uint8_t type, uint8_t seq)
 {
 	return d->head_sent && d->qlen && d->q[0].type == type &&
@@ -778,6 +1055,7 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 	          f->seq, f->len);
 	switch (f->type) {
 	case PROTO_SHARE:
+		d->share_frames++;
 		if (d->state == DEV_UP)
 			on_share(d, f);
 		return;
@@ -786,19 +1064,12 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 			break;
 		if (!head_is(d, a.type, a.seq))
 			return; /* late ACK of a retransmitted request */
-		if (a.type == PROTO_JOB) {
-			j = find_job(d, d->q[0].job_id);
-			if (j) {
-				j->acked = 1;
-				if (j->submit_us) {
-					d->job_latency_ms =
-					        (double)(loop_now_us() -
-					                 j->submit_us) /
-					        1000.0;
-					j->submit_us = 0;
-				}
-			}
-		}
+		if (a.type == PROTO_JOB)
+			job_acked(d, d->q[0].tag);
+		else if (a.type == PROTO_TARGET_SET)
+			tset_acked(d, d->q[0].tag);
+		else if (a.type == PROTO_FLUSH)
+			tset_flushed(d);
 		complete_head(d);
 		return;
 	case PROTO_NAK:
@@ -810,9 +1081,14 @@ static void on_frame(struct device *d, const struct proto_frame *f)
 		log_warn(d->name, "device refused %s: reason %u detail %u",
 		         proto_type_name(n.type), n.reason, n.detail);
 		if (n.type == PROTO_JOB) {
-			j = find_job(d, d->q[0].job_id);
+			j = find_job(d, d->q[0].tag);
 			if (j)
 				j->done = 1;
+		} else if (n.type == PROTO_TARGET_SET) {
+			struct dev_tset *e = tset_find(d, d->q[0].tag);
+
+			if (e)
+				e->refused = 1;
 		}
 		complete_head(d);
 		if (d->ev->nak)
@@ -1054,6 +1330,7 @@ int device_set_targets(struct device *d, const struct proto_target *t, size_t n)
 		d->targets[t[i].slot] = t[i];
 		d->target_set[t[i].slot] = 1;
 	}
+	tset_update(d);
 	if (d->state == DEV_UP)
 		return send_targets(d);
 	return 0;

@@ -12,6 +12,24 @@
  * rate is high is reported and reset. Duplicates and shares of an old
  * generation are dropped and counted.
  *
+ * Targets change while shares are on their way (a pool raises the
+ * difficulty): the device applies a TARGET_SET and then ACKs it, but keeps
+ * its share FIFO, and answers go before shares, so shares found under the
+ * previous set can arrive both before and shortly after that ACK. The
+ * manager therefore keeps a short history of the target sets and judges
+ * each share against the sets the device can have had when it found it:
+ * the newest set sent, and each older one while the ACK of the set after
+ * it is at most DEV_TSET_GRACE (64) SHARE frames ago and no FLUSH has been
+ * ACKed since (FLUSH purges the FIFO); a set the device NAKed does not
+ * count, and the half-applied states between two sets (entries are
+ * applied one by one, slots in ascending order) count too. The share is
+ * valid under the newest of those states whose met slots are exactly the
+ * claimed ones (else the newest that meets every claimed slot: a slot
+ * mismatch); a hash that does not match its nonce, or a claim that no
+ * such state explains, is a hardware error. The share reports the set it
+ * was judged by (targets_*), so the caller submits it against the
+ * difficulty in force when it was found.
+ *
  * The device manager knows work only as struct proto_job; building it
  * (Stratum, headers) is the job module's business. */
 #ifndef TANDEM_DEVICE_H
@@ -41,6 +59,16 @@ struct device_share {
 	uint8_t en2_size;
 	uint8_t pipeline;
 	uint8_t hash[32]; /* SHA256d, internal order (LE number) */
+	/* The target set the share was found under (see above): its id
+	 * (device_targets_id() when it was made), when the host made it and
+	 * when the next set replaced it (0: still the newest), and its
+	 * targets (a disabled slot is zero, its bit clear in
+	 * targets_enabled). */
+	uint32_t targets_id;
+	uint64_t targets_since_ms; /* loop_now_ms() clock */
+	uint64_t targets_until_ms;
+	uint16_t targets_enabled;
+	uint8_t targets[TANDEM_MAX_SLOTS][32];
 };
 
 struct device_stats {
@@ -53,6 +81,8 @@ struct device_stats {
 	uint64_t duplicates;       /* shares seen before */
 	uint64_t stale;            /* shares of another generation or job */
 	uint64_t slot_mismatch;    /* verified, but device slots differ */
+	uint64_t old_targets;      /* verified under a replaced target set */
+	uint64_t jobs_acked;       /* JOB requests the device ACKed */
 	uint64_t rx_bad_frames;    /* device->host frames the host rejected */
 	uint64_t rx_garbage;       /* bytes skipped hunting for a sync word */
 	uint64_t dev_crc_errors;   /* device's STATUS count */
@@ -81,6 +111,11 @@ struct device_events {
 	              const struct device_share *s);
 	void (*status)(struct device *d, void *user,
 	               const struct proto_status *st);
+	/* The device ACKed job job_id; latency_ms is the time from its
+	 * device_start_job() call (negative when it was a resend after a
+	 * reconnect, not measured). */
+	void (*job_acked)(struct device *d, void *user, uint32_t job_id,
+	                  double latency_ms);
 	/* The job's whole range is hashed and its shares collected. */
 	void (*job_done)(struct device *d, void *user, uint32_t job_id);
 	/* The device NAKed a request (detail in the log). */
@@ -123,9 +158,12 @@ const struct proto_info *device_info(const struct device *d);
 int device_is_ready(const struct device *d);
 
 /* Sets target slots (host copy kept for verification, re-sent after a
- * reconnect). t[i].slot < the device's target_slots. */
+ * reconnect). t[i].slot < the device's target_slots. A change makes a
+ * new target set (see above); setting the same values again does not. */
 int device_set_targets(struct device *d, const struct proto_target *t,
                        size_t n);
+/* Id of the newest target set (0 before any). */
+uint32_t device_targets_id(const struct device *d);
 
 /* Starts a job. clean: FLUSH to a new generation first (drops the old
  * job and its late shares); else the job replaces the current one in the
@@ -137,7 +175,8 @@ int device_start_job(struct device *d, const struct proto_job *job, int clean,
 int device_flush(struct device *d);
 
 /* Latency probe: milliseconds from the last device_start_job() call to
- * its ACK (negative when not measured yet). */
+ * its ACK (negative when not measured yet). To catch every ACK, use the
+ * job_acked event or device_stats.jobs_acked. */
 double device_job_latency_ms(const struct device *d);
 
 void device_get_stats(const struct device *d, struct device_stats *s);

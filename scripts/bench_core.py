@@ -254,6 +254,8 @@ def bench(cfg, build, args):
     res["nonces_per_clock"] = None if args.no_sim else rate_sim(cfg, build)
     if "top" in cfg:
         res["note"] = "area and Fmax of %s alone" % cfg["top"]
+    if cfg["family"] == "generic":
+        res["note"] = "lut = CMOS gate cells (abc -g cmos2)"
     if res["fmax_mhz"] and res["nonces_per_clock"]:
         res["mhs"] = round(res["fmax_mhz"] * res["nonces_per_clock"], 3)
     else:

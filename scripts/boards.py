@@ -303,7 +303,7 @@ def host_boards():
     if src is None:
         return None
     out = []
-    for m in re.finditer(r"\{\s*\.name\s*=\s*\"([^\"]+)\"(.*?)\n\t\}", src, re.S):
+    for m in re.finditer(r"\{\s*\.name\s*=\s*\"([^\"]+)\"(.*?)\}\s*,", src, re.S):
         b = re.search(r"\.baud\s*=\s*(\d+)", m.group(2))
         out.append((m.group(1), int(b.group(1)) if b else None))
     return out

@@ -105,6 +105,9 @@ struct world {
 	struct device_share last;
 	int ready;
 	int done;
+	int acks;
+	uint32_t acked_id;
+	double acked_ms;
 };
 
 static void on_ready(struct device *d, void *u, int re)
@@ -125,9 +128,19 @@ static void on_done(struct device *d, void *u, uint32_t id)
 	((struct world *)u)->done++;
 }
 
+static void on_job_acked(struct device *d, void *u, uint32_t id, double ms)
+{
+	struct world *w = u;
+
+	w->acks++;
+	w->acked_id = id;
+	w->acked_ms = ms;
+}
+
 static const struct device_events events = {
         .ready = on_ready,
         .share = on_share,
+        .job_acked = on_job_acked,
         .job_done = on_done,
 };
 
@@ -485,6 +498,228 @@ static void test_reconnect_resends_job(void **state)
 	world_free(w);
 }
 
+/* ---- targets changing while shares are on their way ----------------------
+ * Targets sit just around the genesis block's real hash: "at" is the hash
+ * itself (met, equal counts), "below" is one less (missed). */
+
+static const char genesis_hash[] =
+        "000000000019d6689c085ae165831e934ff763ae46a2a6c172b3f1b60a8ce26f";
+
+static void targets_around(struct proto_target *t, int slot0_met, int slot1_met)
+{
+	uint8_t at[32], below[32];
+
+	assert_int_equal(hex_decode_rev(genesis_hash, at, 32), 0);
+	memcpy(below, at, 32);
+	assert_int_not_equal(below[0], 0);
+	below[0]--; /* the least significant byte: hash - 1 */
+	memset(t, 0, 2 * sizeof(*t));
+	t[0].slot = 0;
+	t[0].flags = PROTO_TARGET_ENABLE;
+	memcpy(t[0].target, slot0_met ? at : below, 32);
+	t[1].slot = 1;
+	t[1].flags = PROTO_TARGET_ENABLE;
+	memcpy(t[1].target, slot1_met ? at : below, 32);
+}
+
+/* A device set up with the genesis header in n jobs of one generation
+ * (the same work, so the real nonce gives n distinct shares); targets
+ * slot 0 met, slot 1 missed. */
+static struct world *world_genesis_jobs(struct proto_job *jobs, int n,
+                                        uint16_t *gen)
+{
+	struct world *w = world_new(1000);
+	struct proto_frame f;
+	struct proto_target t[2];
+	struct proto_job pj;
+	uint8_t header[80];
+	int k;
+
+	assert_int_equal(hex_decode_exact(genesis, header, 80), 0);
+	job_proto_header(header, GENESIS_NONCE - 100, 1000, &pj);
+	targets_around(t, 1, 0);
+	assert_int_equal(device_set_targets(w->dev, t, 2), 0);
+	assert_int_equal(device_start_job(w->dev, &pj, 1, NULL), 0);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_INFO_GET);
+	send_info(w, f.seq);
+	*gen = answer_setup(w, &jobs[0]);
+	for (k = 1; k < n; k++) {
+		assert_int_equal(device_start_job(w->dev, &pj, 0, NULL), 0);
+		assert_int_equal(next_frame(w, &f, 500), PROTO_JOB);
+		assert_int_equal(proto_job_unpack(f.payload, f.len, &jobs[k]),
+		                 0);
+		ack(w, &f);
+	}
+	pump(w, 20);
+	return w;
+}
+
+static void test_difficulty_raised_with_shares_in_flight(void **state)
+{
+	struct proto_job jobs[4];
+	struct proto_target t[2];
+	struct proto_frame f;
+	struct device_stats st;
+	uint8_t at[32];
+	uint16_t gen;
+	uint32_t old_id, new_id;
+	struct world *w = world_genesis_jobs(jobs, 4, &gen);
+	int k;
+
+	old_id = device_targets_id(w->dev);
+	assert_int_not_equal(old_id, 0);
+	/* the pool raises the difficulty: slot 0 now misses */
+	targets_around(t, 0, 0);
+	assert_int_equal(device_set_targets(w->dev, t, 2), 0);
+	new_id = device_targets_id(w->dev);
+	assert_int_not_equal(new_id, old_id);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_TARGET_SET);
+
+	/* found before the device applied the new set: sent before its
+	 * ACK, valid under the old one */
+	send_share(w, &jobs[0], GENESIS_NONCE, gen, 1u << 0, 0);
+	pump(w, 30);
+	assert_int_equal(w->shares, 1);
+	assert_int_equal(w->last.slots, 1u << 0);
+	assert_int_equal(w->last.targets_id, old_id);
+	assert_true(w->last.targets_until_ms != 0);
+	assert_true(w->last.targets_since_ms <= w->last.targets_until_ms);
+	assert_int_equal(w->last.targets_enabled, 0x3);
+	/* its targets are the old ones: slot 0 the hash, slot 1 below */
+	assert_int_equal(hex_decode_rev(genesis_hash, at, 32), 0);
+	assert_memory_equal(w->last.targets[0], at, 32);
+	assert_memory_equal(w->last.targets[1], t[1].target, 32);
+	assert_memory_equal(w->last.hash, at, 32);
+
+	/* ACKed; a share that sat in the device's FIFO comes after it */
+	ack(w, &f);
+	pump(w, 20);
+	send_share(w, &jobs[1], GENESIS_NONCE, gen, 1u << 0, 1);
+	pump(w, 30);
+	assert_int_equal(w->shares, 2);
+	assert_int_equal(w->last.targets_id, old_id);
+
+	/* a claim no set explains (slot 1 misses under both): an error */
+	send_share(w, &jobs[2], GENESIS_NONCE, gen, 0x3, 2);
+	/* a slot that was never set: an error */
+	send_share(w, &jobs[2], GENESIS_NONCE, gen, 1u << 2, 2);
+	/* a nonce that does not give the hash: an error whatever the set */
+	send_share(w, &jobs[2], GENESIS_NONCE + 1, gen, 1u << 0, 3);
+	pump(w, 30);
+	device_get_stats(w->dev, &st);
+	assert_int_equal(w->shares, 2);
+	assert_int_equal(st.shares, 2);
+	assert_int_equal(st.old_targets, 2);
+	assert_int_equal(st.hw_errors, 3);
+	assert_int_equal(st.hw_errors_pipe[2], 2);
+	assert_int_equal(st.hw_errors_pipe[3], 1);
+
+	/* long after the ACK (more shares than any FIFO holds), the old
+	 * set no longer explains a claim: that is an error now */
+	for (k = 0; k < 100; k++)
+		send_share(w, &jobs[3], GENESIS_NONCE, (uint16_t)(gen - 1),
+		           1u << 0, 0);
+	pump(w, 50);
+	send_share(w, &jobs[3], GENESIS_NONCE, gen, 1u << 0, 0);
+	pump(w, 30);
+	device_get_stats(w->dev, &st);
+	assert_int_equal(st.stale, 100);
+	assert_int_equal(w->shares, 2);
+	assert_int_equal(st.hw_errors, 4);
+
+	/* the difficulty goes down again: judged under the newest set */
+	targets_around(t, 1, 0);
+	assert_int_equal(device_set_targets(w->dev, t, 2), 0);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_TARGET_SET);
+	ack(w, &f);
+	pump(w, 20);
+	send_share(w, &jobs[3], GENESIS_NONCE, gen, 1u << 0, 0);
+	pump(w, 30);
+	device_get_stats(w->dev, &st);
+	assert_int_equal(w->shares, 3);
+	assert_int_equal(w->last.targets_id, device_targets_id(w->dev));
+	assert_int_equal(w->last.targets_until_ms, 0);
+	assert_int_equal(st.old_targets, 2);
+	assert_int_equal(st.hw_errors, 4);
+	world_free(w);
+}
+
+/* The device refuses a TARGET_SET: it keeps the old targets, so its
+ * shares stay valid under them however many follow, and a claim only the
+ * refused set would explain is an error. */
+static void test_refused_targets_keep_old_set(void **state)
+{
+	struct proto_job jobs[2];
+	struct proto_target t[2];
+	struct proto_frame f;
+	struct proto_nak n = {.reason = PROTO_NAK_LIMIT};
+	struct device_stats st;
+	uint8_t p[PROTO_NAK_LEN];
+	uint16_t gen;
+	uint32_t old_id;
+	struct world *w = world_genesis_jobs(jobs, 2, &gen);
+	int k;
+
+	old_id = device_targets_id(w->dev);
+	targets_around(t, 0, 1);
+	assert_int_equal(device_set_targets(w->dev, t, 2), 0);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_TARGET_SET);
+	n.type = f.type;
+	n.seq = f.seq;
+	assert_int_equal(proto_nak_pack(&n, p, sizeof(p)), PROTO_NAK_LEN);
+	send_frame(w, PROTO_NAK, f.seq, p, sizeof(p));
+	for (k = 0; k < 100; k++)
+		send_share(w, &jobs[0], GENESIS_NONCE, (uint16_t)(gen - 1),
+		           1u << 0, 0);
+	send_share(w, &jobs[1], GENESIS_NONCE, gen, 1u << 0, 0);
+	send_share(w, &jobs[0], GENESIS_NONCE, gen, 1u << 1, 1);
+	pump(w, 50);
+	device_get_stats(w->dev, &st);
+	assert_int_equal(st.naks, 1);
+	assert_int_equal(st.hw_errors, 1);
+	assert_int_equal(st.hw_errors_pipe[1], 1);
+	assert_int_equal(w->shares, 1);
+	assert_int_equal(w->last.targets_id, old_id);
+	world_free(w);
+}
+
+/* Every JOB ACK is an event with its latency and is counted. */
+static void test_job_ack_event(void **state)
+{
+	struct proto_job jobs[1], pj;
+	struct proto_frame f;
+	struct device_stats st;
+	uint64_t before;
+	uint16_t gen;
+	uint32_t id;
+	struct world *w = world_genesis_jobs(jobs, 1, &gen);
+
+	device_get_stats(w->dev, &st);
+	before = st.jobs_acked;
+	assert_int_equal(before, 1);
+	assert_int_equal(w->acks, 1);
+	assert_int_equal(w->acked_id, jobs[0].job_id);
+	pj = jobs[0];
+	assert_int_equal(device_start_job(w->dev, &pj, 1, &id), 0);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_FLUSH);
+	ack(w, &f);
+	assert_int_equal(next_frame(w, &f, 500), PROTO_JOB);
+	pump(w, 30); /* the device takes its time */
+	device_get_stats(w->dev, &st);
+	assert_int_equal(st.jobs_acked, before);
+	assert_int_equal(w->acks, 1);
+	ack(w, &f);
+	pump(w, 20);
+	device_get_stats(w->dev, &st);
+	assert_int_equal(st.jobs_acked, before + 1);
+	assert_int_equal(w->acks, 2);
+	assert_int_equal(w->acked_id, id);
+	assert_true(w->acked_ms >= 29.0);
+	assert_true(w->acked_ms < 1000.0);
+	assert_true(device_job_latency_ms(w->dev) == w->acked_ms);
+	world_free(w);
+}
+
 /* ---- loop ---------------------------------------------------------------- */
 
 static int fired[4];
@@ -530,6 +765,9 @@ int main(void)
 	        cmocka_unit_test(test_share_verification),
 	        cmocka_unit_test(test_corrupt_bytes_are_skipped),
 	        cmocka_unit_test(test_reconnect_resends_job),
+	        cmocka_unit_test(test_difficulty_raised_with_shares_in_flight),
+	        cmocka_unit_test(test_refused_targets_keep_old_set),
+	        cmocka_unit_test(test_job_ack_event),
 	        cmocka_unit_test(test_loop_timers),
 	};
 
