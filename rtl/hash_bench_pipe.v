@@ -6,8 +6,7 @@
 // folded into a registered parity bit so nothing is optimised away.
 // Parameters: LOOP_LOG2 as hash_core.
 module hash_bench_pipe #(
-	parameter LOOP_LOG2 = 6, // see hash_core
-	parameter PIPELINES = 1  // unused here; accepted so one script fits all
+	parameter LOOP_LOG2 = 6  // see hash_core
 ) (
 	input  wire clk_i,
 	input  wire rst_ni,

@@ -59,8 +59,7 @@ module hash_job #(
 
 	output wire             idle_o         // no job loaded or being loaded
 );
-	localparam [31:0] N32 = PIPELINES;
-	localparam [32:0] N = {1'b0, N32};
+	localparam [32:0] N = PIPELINES * 33'd1; // nonces per beat, 33-bit
 
 	reg        wr_sel_q;   // buffer the next work item goes to
 	reg        iss_sel_q;  // buffer beats are issued from

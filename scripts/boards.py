@@ -199,11 +199,18 @@ RES = {
 def synth_counts(d, fam):
     """LUT/FF/BRAM/DSP counts from the last `stat` in the synthesis log."""
     log = read(os.path.join(d, "synth.log")) or ""
-    idx = log.rfind("Number of cells:")
-    tail = log[idx:] if idx >= 0 else ""
+    # the last stat: "Number of cells:" (Yosys 0.23) or "  123 cells"
+    starts = [m.start() for m in
+              re.finditer(r"Number of cells:|^\s+\d+ cells$", log, re.M)]
+    tail = log[starts[-1]:] if starts else ""
     cnt = {"lut": 0, "ff": 0, "bram": 0, "dsp": 0}
-    for m in re.finditer(r"^\s+(\S+)\s+(\d+)\s*$", tail, re.M):
-        name, n = m.group(1), int(m.group(2))
+    # "   SB_LUT4   123" (Yosys 0.23) or "   123   LUT4" (newer Yosys)
+    for m in re.finditer(r"^\s+(?:(\d+)\s+([A-Za-z_$]\S*)|([A-Za-z_$]\S*)\s+(\d+))\s*$",
+                         tail, re.M):
+        if m.group(1):
+            name, n = m.group(2), int(m.group(1))
+        else:
+            name, n = m.group(3), int(m.group(4))
         for k, pats in CELLS[fam].items():
             if any(re.fullmatch(p, name) for p in pats):
                 cnt[k] += n
