@@ -10,12 +10,12 @@ TOP        := board_ulx3s_top
 PINS       := constraints/ulx3s.lpf
 # 25 MHz in; PLL values from `ecppll -i 25 -o $(CLK_MHZ)`
 CLK_IN_MHZ := 25
-CLK_MHZ    := 45
-PLL_PARAMS := PLL_CLKI_DIV=5 PLL_CLKFB_DIV=9 PLL_CLKOP_DIV=13 PLL_CLKOP_CPHASE=6
+CLK_MHZ    := 40
+PLL_PARAMS := PLL_CLKI_DIV=5 PLL_CLKFB_DIV=8 PLL_CLKOP_DIV=15 PLL_CLKOP_CPHASE=7
 # the build fails when nextpnr's Fmax is below FREQ: the PLL clock plus a
 # 10 % margin (nextpnr itself targets the PLL clock, derived from the
 # FREQUENCY of the 25 MHz input in the LPF)
-FREQ       := 50
+FREQ       := 44
 PIPELINES  := 1
 LOOP_LOG2  := 1
 SLOTS      := 4

@@ -141,7 +141,9 @@ module link_uart_rx #(
 		endcase
 	end
 
-	always @(posedge clk_i) begin
+	// Control state: asynchronous assert, released by the board's reset
+	// synchroniser on a clock edge.
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			sync_q     <= 2'b11;
 			state_q    <= S_IDLE;
@@ -163,6 +165,10 @@ module link_uart_rx #(
 			ferr_cnt_q <= ferr_cnt_q + {15'd0, ferr_d};
 			ovr_cnt_q  <= ovr_cnt_q + {15'd0, ovr_d};
 		end
+	end
+
+	// Datapath: no reset (only read while valid_q / in S_BITS).
+	always @(posedge clk_i) begin
 		shift_q <= shift_d;
 		data_q  <= data_d;
 	end
@@ -171,7 +177,7 @@ module link_uart_rx #(
 	// The output byte must stay put until it is taken.
 	reg       held_q;
 	reg [7:0] held_data_q;
-	always @(posedge clk_i) begin
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			held_q <= 1'b0;
 		end else begin
@@ -179,10 +185,11 @@ module link_uart_rx #(
 				$display("ASSERT link_uart_rx: output changed before rx_ready_i");
 				$stop;
 			end
-			held_q      <= rx_valid_o && !rx_ready_i;
-			held_data_q <= rx_data_o;
+			held_q <= rx_valid_o && !rx_ready_i;
 		end
 	end
+	always @(posedge clk_i)
+		held_data_q <= rx_data_o;
 	initial begin
 		if (BAUD * 4 > CLK_HZ) begin
 			$display("ASSERT link_uart_rx: BAUD above CLK_HZ/4");

@@ -97,7 +97,9 @@ module link_uart_tx #(
 		end
 	end
 
-	always @(posedge clk_i) begin
+	// Control state: asynchronous assert, released by the board's reset
+	// synchroniser on a clock edge.
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			busy_q <= 1'b0;
 			txd_q  <= 1'b1;
@@ -109,14 +111,17 @@ module link_uart_tx #(
 			acc_q  <= acc_d;
 			bit_q  <= bit_d;
 		end
-		shift_q <= shift_d;
 	end
+
+	// Datapath: no reset (only read while busy_q).
+	always @(posedge clk_i)
+		shift_q <= shift_d;
 
 `ifdef LINK_ASSERT
 	// The sender must hold a byte steady until it is taken.
 	reg       held_q;
 	reg [7:0] held_data_q;
-	always @(posedge clk_i) begin
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			held_q <= 1'b0;
 		end else begin
@@ -128,10 +133,11 @@ module link_uart_tx #(
 				$display("ASSERT link_uart_tx: tx_data_i changed while waiting");
 				$stop;
 			end
-			held_q      <= tx_valid_i && !tx_ready_o;
-			held_data_q <= tx_data_i;
+			held_q <= tx_valid_i && !tx_ready_o;
 		end
 	end
+	always @(posedge clk_i)
+		held_data_q <= tx_data_i;
 	initial begin
 		if (BAUD * 4 > CLK_HZ) begin
 			$display("ASSERT link_uart_tx: BAUD above CLK_HZ/4");
