@@ -18,11 +18,12 @@ DEV_VFLAGS := --cc --exe --build -j 2 --trace -Wall -Wno-fatal \
 JOB_RTL := rtl/job_sha256.v rtl/job_ram.v rtl/job_engine.v
 DEV_TEST_DEPS := sim/testb.h tests/rtl/test_job_util.h $(LIBTANDEM)
 
-# Engine alone, fed through its job RAM port.
+# Engine alone, fed through its job RAM port (job_sha256 includes
+# rtl/sha256_k.vh, hence -Irtl).
 $(BUILD)/tests/rtl/test_job_engine: tests/rtl/test_job_engine.cpp \
-		$(JOB_RTL) $(DEV_TEST_DEPS)
+		$(JOB_RTL) rtl/sha256_k.vh $(DEV_TEST_DEPS)
 	@mkdir -p $(dir $@) $(DEV_VBUILD)
-	$(VERILATOR) $(DEV_VFLAGS) --Mdir $(DEV_VBUILD)/test_job_engine \
+	$(VERILATOR) $(DEV_VFLAGS) -Irtl --Mdir $(DEV_VBUILD)/test_job_engine \
 		--top-module job_engine -o $(abspath $@) \
 		-CFLAGS "$(DEV_CXXFLAGS)" -LDFLAGS "$(DEV_LDFLAGS)" \
 		$(JOB_RTL) $(abspath $<) >$(DEV_VBUILD)/test_job_engine.log 2>&1 \
@@ -95,17 +96,20 @@ bench: bench-device
 # verilator --lint-only -Wall over the engine (two sizes) and the device.
 .PHONY: lint-device
 lint-device:
-	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module job_engine $(JOB_RTL)
-	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module job_engine \
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_engine $(JOB_RTL)
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_engine \
 		-GMAX_REM_BLOCKS=2 -GMAX_BRANCH=4 -GMETA_LOG2=1 $(JOB_RTL)
 	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module cmd_unit rtl/cmd_unit.v
 	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module cmd_resp rtl/cmd_resp.v
 LINT_EXTRA += lint-device
 
-# The whole device with the core and the link under it. Not yet in `lint`:
-# it still reports hash_job.v WIDTHCONCAT and SYNCASYNCNET on rst_ni (the
-# link flops reset synchronously, the core and engine asynchronously).
+# The whole device with the core and the link under it, at the real size
+# and at the small test size (every flop resets the same way: asynchronous
+# assert on rst_ni).
 .PHONY: lint-device-top
 lint-device-top:
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module tandem_device \
 		$(DEVICE_RTL)
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module tandem_device \
+		$(DEV_TEST_G) $(DEVICE_RTL)
+LINT_EXTRA += lint-device-top

@@ -4,7 +4,7 @@
 // re-check against SLOTS 256-bit targets, and a share FIFO.  One copy for
 // every board and for the ASIC flow; no vendor primitives.
 //
-// Purpose / data path (docs/architecture-core.md has the diagram):
+// Purpose / data path (docs/architecture.md, "The hash core" has the diagram):
 //   work (valid/ready) -> hash_job (2 buffers, rounds 0..2 once per job)
 //   -> beats of PIPELINES nonces -> hash_pipe x PIPELINES (valid-only)
 //   -> H7 <= threshold?  -> candidate queue per pipeline

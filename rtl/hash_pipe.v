@@ -3,7 +3,7 @@
 // hand-over, and the second hash cut short after round 60, which already
 // fixes H7, the top 32 bits of the result.
 //
-// Purpose (see docs/architecture-core.md):
+// Purpose (see docs/architecture.md, "The hash core"):
 //  * entry: the job's state after rounds 0..2 (computed once per job) and
 //    h + K[3] of round 3; here only the nonce is added: hkw = hk3 + W[3],
 //    W[18] = c18 + sigma0(W[3]).  W[4..15] are padding constants, W[16],

@@ -20,7 +20,7 @@
 //   hashes earlier ones: the core takes an item into its own next-window
 //   buffer, so the engine has a whole window to prepare the following
 //   item. Rolling costs no hashing cycles as long as a window lasts
-//   longer than one extranonce2 step (see docs/architecture-engine.md).
+//   longer than one extranonce2 step (see docs/architecture.md).
 //
 // Job RAM layout (per bank, 32-bit words, each holding four JOB payload
 //   bytes p[4i..4i+3] packed big-endian {p0,p1,p2,p3}):

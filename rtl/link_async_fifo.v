@@ -14,9 +14,11 @@
 //   DEPTH_LOG2  log2 of the memory depth; legal 2..12 (4..4096 bytes)
 // Latency: a byte written at the write clock appears at r_valid_o after
 // two to three read clocks plus one.
-// Resets: w_rst_ni and r_rst_ni are synchronous to their own clocks; both
-// must be asserted together (e.g. one reset made synchronous in each
-// domain) while both clocks run.
+// Resets: w_rst_ni and r_rst_ni assert asynchronously and must each be
+// released synchronously to their own clock (one reset passed through a
+// reset synchroniser per domain, as link_ft245_sync does); both must be
+// asserted together, long enough for each side to see the other's
+// cleared pointer, while both clocks run.
 `default_nettype none
 
 module link_async_fifo #(
@@ -70,7 +72,7 @@ module link_async_fifo #(
 	assign w_ready_o = !w_full;
 	assign w_free_o  = DEPTH[A:0] - w_used;
 
-	always @(posedge w_clk_i) begin
+	always @(posedge w_clk_i or negedge w_rst_ni) begin
 		if (!w_rst_ni) begin
 			wbin_q     <= {(A + 1){1'b0}};
 			wgray_q    <= {(A + 1){1'b0}};
@@ -82,9 +84,12 @@ module link_async_fifo #(
 			w_rgray_q1 <= rgray_q;
 			w_rgray_q2 <= w_rgray_q1;
 		end
+	end
+
+	// Memory write port: no reset.
+	always @(posedge w_clk_i)
 		if (w_push)
 			mem[wbin_q[A-1:0]] <= w_data_i;
-	end
 
 	// ---- read domain
 	reg [A:0] rbin_q, rgray_q;
@@ -99,7 +104,7 @@ module link_async_fifo #(
 	assign r_data_o  = out_q;
 	assign r_valid_o = out_valid_q;
 
-	always @(posedge r_clk_i) begin
+	always @(posedge r_clk_i or negedge r_rst_ni) begin
 		if (!r_rst_ni) begin
 			rbin_q      <= {(A + 1){1'b0}};
 			rgray_q     <= {(A + 1){1'b0}};
@@ -116,22 +121,26 @@ module link_async_fifo #(
 			else if (r_ready_i)
 				out_valid_q <= 1'b0;
 		end
+	end
+
+	// Registered read port and output byte: no reset (only read while
+	// out_valid_q).
+	always @(posedge r_clk_i)
 		if (r_pop)
 			out_q <= mem[rbin_q[A-1:0]];
-	end
 
 `ifdef LINK_ASSERT
 	// Occupancy seen from either side never exceeds the depth, and the
 	// read side never passes the write side.
 	wire [A:0] r_wbin = gray2bin(r_wgray_q2);
 	wire [A:0] r_used = r_wbin - rbin_q;
-	always @(posedge w_clk_i) begin
+	always @(posedge w_clk_i or negedge w_rst_ni) begin
 		if (w_rst_ni && w_used > DEPTH[A:0]) begin
 			$display("ASSERT link_async_fifo: write side overflow");
 			$stop;
 		end
 	end
-	always @(posedge r_clk_i) begin
+	always @(posedge r_clk_i or negedge r_rst_ni) begin
 		if (r_rst_ni && r_used > DEPTH[A:0]) begin
 			$display("ASSERT link_async_fifo: read side underflow");
 			$stop;

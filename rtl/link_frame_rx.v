@@ -261,7 +261,9 @@ module link_frame_rx #(
 		rdata_q <= mem[raddr];
 	end
 
-	always @(posedge clk_i) begin
+	// Control state: asynchronous assert, released by the board's reset
+	// synchroniser on a clock edge.
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			in_q        <= {P{1'b0}};
 			scan_q      <= {P{1'b0}};
@@ -283,6 +285,11 @@ module link_frame_rx #(
 			if (fail && (why == WHY_VERSION || why == WHY_OVERSIZE))
 				frame_err_q <= frame_err_q + 32'd1;
 		end
+	end
+
+	// Parser datapath: no reset (each field is written before the state
+	// that reads it).
+	always @(posedge clk_i) begin
 		pos_q   <= scan_q;
 		off_q   <= off_d;
 		ver_q   <= ver_d;
@@ -310,7 +317,7 @@ module link_frame_rx #(
 	wire [P-1:0] span = scan_q - start_q; // bytes kept and already read
 	reg       in_held_q;
 	reg [7:0] in_data_q;
-	always @(posedge clk_i) begin
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			in_held_q <= 1'b0;
 		end else begin
@@ -320,7 +327,6 @@ module link_frame_rx #(
 				$stop;
 			end
 			in_held_q <= rx_valid_i && !rx_ready_o;
-			in_data_q <= rx_data_i;
 			// Ring bookkeeping: start <= scan <= in, at most SIZE kept.
 			if (used > SIZE[P-1:0] || span > used) begin
 				$display("ASSERT link_frame_rx: ring pointers out of order");
@@ -334,6 +340,8 @@ module link_frame_rx #(
 			end
 		end
 	end
+	always @(posedge clk_i)
+		in_data_q <= rx_data_i;
 	initial begin
 		if (SIZE < MAX_PAYLOAD + 10 || MAX_PAYLOAD > 1536 || MAX_PAYLOAD < 1) begin
 			$display("ASSERT link_frame_rx: bad MAX_PAYLOAD/BUF_LOG2");

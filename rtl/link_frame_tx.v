@@ -87,39 +87,45 @@ module link_frame_tx (
 	assign tx_data_o     = out_q;
 	assign tx_valid_o    = out_valid_q;
 
-	always @(posedge clk_i) begin
+	// Control state: asynchronous assert, released by the board's reset
+	// synchroniser on a clock edge.
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			idx_q       <= 17'd0;
 			out_valid_q <= 1'b0;
-			crc8_q      <= 8'h00;
-			crc16_q     <= 16'hFFFF;
 		end else begin
 			idx_q <= idx_n;
-			if (load) begin
+			if (load)
 				out_valid_q <= 1'b1;
-				if (idx_q <= 17'd1) begin
-					crc8_q  <= 8'h00;
-					crc16_q <= 16'hFFFF;
-				end else begin
-					if (idx_q <= 17'd6)
-						crc8_q <= crc8_n;
-					if (idx_q <= 17'd7 || in_pay)
-						crc16_q <= crc16_n;
-				end
-			end else if (tx_ready_i) begin
+			else if (tx_ready_i)
 				out_valid_q <= 1'b0;
+		end
+	end
+
+	// Datapath: no reset. Every frame starts at idx 0 (reset or the end
+	// of the previous frame) and the CRCs are (re)started while the sync
+	// bytes go out, before the first byte they cover; the output byte is
+	// only read while out_valid_q.
+	always @(posedge clk_i)
+		if (load) begin
+			out_q <= cur;
+			if (idx_q <= 17'd1) begin
+				crc8_q  <= 8'h00;
+				crc16_q <= 16'hFFFF;
+			end else begin
+				if (idx_q <= 17'd6)
+					crc8_q <= crc8_n;
+				if (idx_q <= 17'd7 || in_pay)
+					crc16_q <= crc16_n;
 			end
 		end
-		if (load)
-			out_q <= cur;
-	end
 
 `ifdef LINK_ASSERT
 	reg        req_held_q;
 	reg [31:0] req_q;
 	reg        out_held_q;
 	reg [7:0]  out_data_q;
-	always @(posedge clk_i) begin
+	always @(posedge clk_i or negedge rst_ni) begin
 		if (!rst_ni) begin
 			req_held_q <= 1'b0;
 			out_held_q <= 1'b0;
@@ -141,10 +147,12 @@ module link_frame_tx (
 				$stop;
 			end
 			req_held_q <= frame_valid_i && !frame_ready_o;
-			req_q      <= {frame_type_i, frame_seq_i, frame_len_i};
 			out_held_q <= tx_valid_o && !tx_ready_i;
-			out_data_q <= tx_data_o;
 		end
+	end
+	always @(posedge clk_i) begin
+		req_q      <= {frame_type_i, frame_seq_i, frame_len_i};
+		out_data_q <= tx_data_o;
 	end
 `endif
 endmodule

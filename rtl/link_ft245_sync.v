@@ -31,9 +31,14 @@
 //   TX_DEPTH_LOG2  log2 of the core->host FIFO, 2..12
 //   BURST          bytes per burst while the other direction waits, 1..255
 // CDC: the only signals crossing domains are the FIFOs' gray pointers
-// (two-flop synchronisers inside link_async_fifo) and rst_ni, which is
-// passed through two ft_clk_i flops; hold rst_ni low for at least four
-// CLKOUT periods (and a few core clocks) with both clocks running.
+// (two-flop synchronisers inside link_async_fifo) and rst_ni. rst_ni is
+// the core domain's reset (asynchronous assert, released in step with
+// clk_i by the board's reset synchroniser); a local two-flop synchroniser
+// makes the CLKOUT domain's copy, which asserts with rst_ni at once and
+// releases two ft_clk_i edges later, so each domain leaves reset on an
+// edge of its own clock. Hold rst_ni low for at least four CLKOUT
+// periods (and a few core clocks) with both clocks running, so the FIFO
+// pointers of both sides are cleared together.
 `default_nettype none
 
 module link_ft245_sync #(
@@ -63,10 +68,14 @@ module link_ft245_sync #(
 	output wire       ft_oe_n_o,
 	output wire       ft_siwu_n_o
 );
-	// ---- reset carried into the CLKOUT domain by two flops
+	// ---- reset for the CLKOUT domain: asynchronous assert with rst_ni,
+	// release synchronised to ft_clk_i by two flops
 	reg [1:0] ft_rst_q;
-	always @(posedge ft_clk_i)
-		ft_rst_q <= {ft_rst_q[0], rst_ni};
+	always @(posedge ft_clk_i or negedge rst_ni)
+		if (!rst_ni)
+			ft_rst_q <= 2'b00;
+		else
+			ft_rst_q <= {ft_rst_q[0], 1'b1};
 	wire ft_rst_n = ft_rst_q[1];
 
 	// ---- FIFOs
@@ -191,7 +200,9 @@ module link_ft245_sync #(
 		end
 	end
 
-	always @(posedge ft_clk_i) begin
+	// Control state and the bus strobes (asynchronous assert: the strobes
+	// go inactive and D is released at once on reset).
+	always @(posedge ft_clk_i or negedge ft_rst_n) begin
 		if (!ft_rst_n) begin
 			state_q   <= S_IDLE;
 			oe_n_q    <= 1'b1;
@@ -211,11 +222,14 @@ module link_ft245_sync #(
 			cnt_q     <= cnt_d;
 			last_wr_q <= last_wr_d;
 		end
-		d_q <= d_d;
 	end
 
+	// Output byte: no reset (only driven while d_oe_q).
+	always @(posedge ft_clk_i)
+		d_q <= d_d;
+
 `ifdef LINK_ASSERT
-	always @(posedge ft_clk_i) begin
+	always @(posedge ft_clk_i or negedge ft_rst_n) begin
 		if (ft_rst_n) begin
 			if (rxf_push && !rxf_ready_unused) begin
 				$display("ASSERT link_ft245_sync: rx FIFO overflow");

@@ -5,7 +5,7 @@
 // top adds clocks, reset synchroniser, pins and a physical link
 // (rtl/board_uart_device.v puts link_uart_rx/tx in front).
 //
-// Data path (docs/architecture-engine.md has the diagram):
+// Data path (docs/architecture.md has the diagram):
 //   rx bytes -> link_frame_rx -> cmd_unit -> job RAM (2 banks) -> job_engine
 //   -> work items -> hash_core -> shares -> cmd_resp -> link_frame_tx
 //   -> tx bytes. cmd_unit also writes the core's targets and asks cmd_resp
