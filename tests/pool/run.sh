@@ -7,17 +7,12 @@
 #      disconnect with queued shares, failover and failback) with
 #      `tandem mine --device sim` (the Verilator model of the device,
 #      about 70 kH/s, hence --diff-scale).
-# TANDEM_MINER_CMD replaces step 1's command (step 2 is then skipped);
-# POOL_DRIVER=1 runs the scenarios against tests/pool/pool_driver (the
-# pool side with the C model as the miner) instead. Ends with
-# "pool: N passed, N failed" over all steps.
+# TANDEM_MINER_CMD replaces step 1's command (step 2 is then skipped).
+# Ends with "pool: N passed, N failed" over all steps.
 cd "$(dirname "$0")/../.." || exit 1
 PY="${PYTHON:-python3}"
 BUILD="${BUILD:-build}"
 TANDEM="$BUILD/host/tandem"
-if [ -n "${POOL_DRIVER:-}" ]; then
-	exec "$PY" tests/pool/testpool.py --driver "$BUILD/tests/pool/pool_driver" "$@"
-fi
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 "$PY" tests/pool/testpool.py --label cpu --diff-scale 0.25 \

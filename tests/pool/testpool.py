@@ -20,9 +20,8 @@ own counters agree with the pool's.
 Jobs are the real mining.notify templates of tests/vectors/
 stratum_jobs.json (only job ids are the pool's own).
 
-Usage: testpool.py --driver build/tests/pool/pool_driver [--miner-cmd
-'build/host/tandem mine --device cpu'] [--diff-scale F] [--label L]
-[scenario ...]
+Usage: testpool.py [--miner-cmd 'build/host/tandem mine --device cpu']
+[--diff-scale F] [--label L] [scenario ...]
 --diff-scale multiplies every difficulty the pool sets (slow devices such
 as the simulator need easier shares); the scenario list "sim" selects
 the ones run against the simulated device. Prints "pool: N passed, N
@@ -887,8 +886,6 @@ async def sc_clean_flush(ctx):
 
 async def sc_no_device(ctx):
     """Without --device and without a board: a clear message, exit 1."""
-    if not ctx.product:
-        return ["skipped: not the product"], None, None
     p = Pool("pool", {"diff": 0.0003})
     await p.start()
     cmd = [c for c in ctx.cmd]
@@ -937,9 +934,9 @@ class Ctx:
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--driver", default=os.path.join(BUILD, "tests", "pool", "pool_driver"))
-    ap.add_argument("--miner-cmd", help="miner command instead of the driver, e.g. "
-                    "'build/host/tandem mine --device cpu'")
+    ap.add_argument("--miner-cmd",
+                    default=os.path.join(BUILD, "host", "tandem") + " mine --device cpu",
+                    help="the miner under test (default: tandem mine --device cpu)")
     ap.add_argument("--api-port", type=int, default=43028)
     ap.add_argument("--diff-scale", type=float, default=1.0)
     ap.add_argument("--label", default="")
@@ -949,8 +946,7 @@ def main():
     global DIFF_SCALE
     DIFF_SCALE = a.diff_scale
     ctx = Ctx()
-    ctx.cmd = shlex.split(a.miner_cmd) if a.miner_cmd else [a.driver]
-    ctx.product = bool(a.miner_cmd)
+    ctx.cmd = shlex.split(a.miner_cmd)
     ctx.api_port = a.api_port
     names = a.scenarios or [n for n, _ in SCENARIOS]
     if names == ["sim"]:
