@@ -24,7 +24,7 @@ const struct board boards_table[] = {
                 .notes = "UART on FT2232H interface B (A is the flash SPI)",
         },
         {
-                .name = "hx8k-breakout",
+                .name = "hx8k",
                 .description = "Lattice iCE40-HX8K breakout board, FT2232H",
                 .transport = "ftdi",
                 .vid = 0x0403,

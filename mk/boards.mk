@@ -33,8 +33,11 @@ BOARDS := $(sort $(patsubst constraints/%.mk,%,$(wildcard constraints/*.mk)))
 # Boards CI builds (make check) and the bench builds (make bench).
 BOARDS_CI    ?= icebreaker hx8k
 BOARDS_BENCH ?= $(BOARDS)
-# Set to 0 to leave the bitstream builds out of make check.
-BOARDS_IN_CHECK ?= 1
+# 1 puts the iCE40 bitstream builds (with their timing check) into make
+# check. Off for now: the whole device needs 2.6x (HX8K) to 3.75x (UP5K)
+# the logic cells those parts have, so both builds fail at placement; see
+# docs/boards.md. `make check BOARDS_IN_CHECK=1` runs them anyway.
+BOARDS_IN_CHECK ?= 0
 
 # One board's settings, when BOARD is given.
 ifneq ($(strip $(BOARD)),)
@@ -227,14 +230,12 @@ $(BUILD)/tests/rtl/test_board_uart_device: tests/rtl/test_board_uart_device.cpp 
 		|| { tail -n 30 $(BUILD)/boards/obj_board_uart_device.log; exit 1; }
 TEST_BINS += $(BUILD)/tests/rtl/test_board_uart_device
 
-# board_uart_device is linted with the whole device below it: with the
-# link's synchronous and the core's asynchronous reset on one rst_ni,
-# Verilator reports SYNCASYNCNET there, so it is left out until the
-# project settles on one reset style or waives it in rtl/lint.vlt.
 .PHONY: lint-boards
 lint-boards:
 	$(VERILATOR) --lint-only -Wall --top-module board_reset_sync rtl/board_reset_sync.v
 	$(VERILATOR) --lint-only -Wall --top-module board_led_stretch rtl/board_led_stretch.v
+	$(VERILATOR) --lint-only -Wall -Irtl --top-module board_uart_device \
+		$(wildcard rtl/lint.vlt) $(BOARD_RTL)
 
 LINT_EXTRA += lint-boards
 

@@ -233,6 +233,7 @@ module job_engine #(
     integer j;
 
     always @(*) begin
+        j = 0;  // assigned on every path, or newer Yosys infers a latch
         fa_addr_w = 16'd0;
         fa_ram = 1'b0;
         fa_word = 32'd0;

@@ -26,7 +26,9 @@ module share_fifo #(
 	input  wire             out_ready_i,
 	output wire [WIDTH-1:0] out_data_o,
 
-	output wire [AW:0]      count_o,    // entries held (0 .. DEPTH + 1)
+	// entries held (0 .. DEPTH + 1); the width is AW + 1, written out
+	// because a port may not use a localparam declared after it
+	output wire [$clog2(DEPTH > 1 ? DEPTH : 2):0] count_o,
 	output wire [31:0]      overflow_o  // pushes dropped because full
 );
 	localparam AW = clog2(DEPTH);

