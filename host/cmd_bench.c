@@ -156,7 +156,7 @@ static int bench(struct cli_opts *o)
 		dup += st.duplicates;
 		if (in && in->clock_hz)
 			nominal_sum += (double)in->clock_hz * in->pipelines /
-			               (double)(1u << in->loop_log2);
+			               (double)proto_clocks_per_nonce(in->loop_log2);
 	}
 	printf("{\"devices\":%d,\"seconds\":%.2f,"
 	       "\"hashrate_counters\":%.0f,\"hashrate_shares\":%.0f,"

@@ -213,7 +213,7 @@ static uint32_t nonce_window(const struct mine_dev *md)
 
 	if (in && in->clock_hz)
 		rate = (double)in->clock_hz * in->pipelines /
-		       (double)(1u << in->loop_log2);
+		       (double)proto_clocks_per_nonce(in->loop_log2);
 	device_get_stats(md->d, &st);
 	if (st.hashrate_avg > 0 && (rate <= 0 || st.hashrate_avg < rate))
 		rate = st.hashrate_avg;

@@ -101,8 +101,11 @@ struct proto_nak {
  * 14 u8  work_modes (bit0 header, bit1 stratum)     15 u8 en2_max
  * 16 u32 build_id           20 u8[8] serial (ASCII, NUL padded)
  * 28 u32 flags (reserved, 0)
- * loop_log2: each pipeline takes one nonce every 2^loop_log2 clocks
- * (0 = fully unrolled). Nonces per clock = pipelines / 2^loop_log2. */
+ * loop_log2: the pipelines' unroll setting, 0 (fully unrolled) .. 6 (one
+ * round per clock): rings of 64 >> loop_log2 rounds. A nonce needs 61
+ * rounds of the first hash and 61 of the cut second hash, so a pipeline
+ * takes one nonce every proto_clocks_per_nonce(loop_log2) clocks:
+ * 1, 2, 4, 8, 16, 31, 62. Nonces per clock = pipelines / that. */
 #define PROTO_INFO_LEN     32u
 #define PROTO_MODE_HEADER  0x01u
 #define PROTO_MODE_STRATUM 0x02u
@@ -122,6 +125,15 @@ struct proto_info {
 	char serial[8];
 	uint32_t flags;
 };
+
+/* Clocks between two nonces of one pipeline for an INFO loop_log2 (0..6;
+ * larger values are treated as 6). */
+static inline uint32_t proto_clocks_per_nonce(unsigned loop_log2)
+{
+	if (loop_log2 > 6)
+		loop_log2 = 6;
+	return (61u >> (6u - loop_log2)) + 1u;
+}
 
 /* TARGET_SET: n entries of 34 bytes, 1 <= n <= 16:
  *  0 u8 slot  1 u8 flags (bit0 enable)  2 u8[32] target, little-endian

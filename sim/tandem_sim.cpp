@@ -214,7 +214,7 @@ class Sim
 		double util = 0;
 		if (cycles_ && pipelines_)
 			util = (double)last_hashes_ *
-			       (double)(1u << loop_log2_) /
+			       (double)proto_clocks_per_nonce(loop_log2_) /
 			       ((double)tb_.cycles() * pipelines_);
 		double secs = (double)(now_ms() - t0_) / 1000.0;
 		std::fprintf(
