@@ -770,6 +770,8 @@ void cli_help(void)
 	       "       mine for Stratum pools with failover (tandem mine "
 	       "--help,\n"
 	       "       docs/mining.md)\n"
+	       "  flash --device usb:VID:PID[:SERIAL] FILE.bin\n"
+	       "       load an iCE40 bitstream through the RP2040 USB bridge\n"
 	       "\n"
 	       "targets are 64 hex digits, big-endian as block explorers show\n"
 	       "them; \"parent\" defaults to the header's nbits target.\n"
