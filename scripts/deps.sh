@@ -8,7 +8,7 @@ what=${1:-test}
 
 # Debian packages for build + tests (make test, make run).
 DEB_TEST=(
-	gcc-arm-none-eabi
+	gcc-arm-none-eabi openssl
 	build-essential pkg-config clang libclang-rt-14-dev clang-format cppcheck
 	libjansson-dev libcmocka-dev libssl-dev libusb-1.0-0-dev libftdi1-dev
 	verilator yosys nextpnr-ice40 fpga-icestorm
