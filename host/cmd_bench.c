@@ -155,8 +155,9 @@ static int bench(struct cli_opts *o)
 		hw += st.hw_errors;
 		dup += st.duplicates;
 		if (in && in->clock_hz)
-			nominal_sum += (double)in->clock_hz * in->pipelines /
-			               (double)proto_clocks_per_nonce(in->loop_log2);
+			nominal_sum +=
+			        (double)in->clock_hz * in->pipelines /
+			        (double)proto_clocks_per_nonce(in->loop_log2);
 	}
 	printf("{\"devices\":%d,\"seconds\":%.2f,"
 	       "\"hashrate_counters\":%.0f,\"hashrate_shares\":%.0f,"
