@@ -9,7 +9,7 @@ LINK_OBJ   := $(BUILD)/link
 LINK_VL_ROOT    := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 LINK_VL_INC     := $(LINK_VL_ROOT)/include
 # Models are built with the handshake assertions on.
-LINK_VFLAGS := --cc --trace -Wall -O3 +define+LINK_ASSERT \
+LINK_VFLAGS := --cc --trace -Wall -O3 +define+LINK_ASSERT -Irtl \
 	--x-assign unique --x-initial unique
 LINK_CXXFLAGS := -std=c++17 -O1 -g0 \
 	-I$(LINK_VL_INC) -I$(LINK_VL_INC)/vltstd -Isim -Iinclude -Ihost/lib
@@ -22,7 +22,7 @@ $(LINK_OBJ)/rt/%.o: $(LINK_VL_INC)/%.cpp
 
 # $(call link_model,name,top,params): $(LINK_OBJ)/name/Vname__ALL.a
 define link_model
-$(LINK_OBJ)/$(1)/V$(1)__ALL.a: $(LINK_RTL) rtl/link.f mk/link.mk
+$(LINK_OBJ)/$(1)/V$(1)__ALL.a: $(LINK_RTL) rtl/link_baud.vh rtl/link.f mk/link.mk
 	@rm -rf $(LINK_OBJ)/$(1) && mkdir -p $(LINK_OBJ)/$(1)
 	$(VERILATOR) $(LINK_VFLAGS) --top-module $(2) --prefix V$(1) \
 		-Mdir $(LINK_OBJ)/$(1) $(3) $(LINK_RTL)
@@ -83,7 +83,7 @@ lint-link:
 	@set -e; for top in $(LINK_TOPS); do \
 		for def in "" +define+LINK_ASSERT; do \
 			echo "verilator --lint-only -Wall $$def --top-module $$top"; \
-			$(VERILATOR) --lint-only -Wall $$def $(wildcard rtl/link.vlt) \
+			$(VERILATOR) --lint-only -Wall -Irtl $$def $(wildcard rtl/link.vlt) \
 				--top-module $$top $(LINK_RTL); \
 		done; \
 	done

@@ -41,23 +41,10 @@ module link_uart_rx #(
 	output wire [15:0] frame_err_cnt_o,
 	output wire [15:0] overrun_cnt_o
 );
-	function integer gcd;
-		input integer a;
-		input integer b;
-		integer x, y, t;
-		begin
-			x = a;
-			y = b;
-			while (y != 0) begin
-				t = x % y;
-				x = y;
-				y = t;
-			end
-			gcd = x;
-		end
-	endfunction
 
-	localparam integer G     = gcd(CLK_HZ, BAUD);
+	`include "link_baud.vh"
+
+	localparam integer G     = link_gcd(CLK_HZ, BAUD);
 	localparam integer INC   = BAUD / G;
 	localparam integer MOD   = CLK_HZ / G;
 	localparam integer ACC_W = $clog2(MOD + INC + 1);

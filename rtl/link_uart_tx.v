@@ -28,25 +28,10 @@ module link_uart_tx #(
 	output wire       txd_o,
 	output wire       busy_o       // a byte is on the line
 );
-	// Reduce BAUD/CLK_HZ so the accumulator stays small (e.g. 3/100 at
-	// 100 MHz, 1/16 at 48 MHz).
-	function integer gcd;
-		input integer a;
-		input integer b;
-		integer x, y, t;
-		begin
-			x = a;
-			y = b;
-			while (y != 0) begin
-				t = x % y;
-				x = y;
-				y = t;
-			end
-			gcd = x;
-		end
-	endfunction
 
-	localparam integer G     = gcd(CLK_HZ, BAUD);
+	`include "link_baud.vh"
+
+	localparam integer G     = link_gcd(CLK_HZ, BAUD);
 	localparam integer INC   = BAUD / G;
 	localparam integer MOD   = CLK_HZ / G;
 	localparam integer ACC_W = $clog2(MOD + INC + 1);
