@@ -105,7 +105,9 @@ struct proto_nak {
  * round per clock): rings of 64 >> loop_log2 rounds. A nonce needs 61
  * rounds of the first hash and 61 of the cut second hash, so a pipeline
  * takes one nonce every proto_clocks_per_nonce(loop_log2) clocks:
- * 1, 2, 4, 8, 16, 31, 62. Nonces per clock = pipelines / that. */
+ * 1, 2, 4, 8, 16, 31, 62. 7: compact lanes, one round unit per lane for
+ * both hashes (61 + 64 rounds + 16 clocks of state shifts): 141 clocks.
+ * Nonces per clock = pipelines / that. */
 #define PROTO_INFO_LEN     32u
 #define PROTO_MODE_HEADER  0x01u
 #define PROTO_MODE_STRATUM 0x02u
@@ -126,12 +128,13 @@ struct proto_info {
 	uint32_t flags;
 };
 
-/* Clocks between two nonces of one pipeline for an INFO loop_log2 (0..6;
- * larger values are treated as 6). */
+/* Clocks between two nonces of one pipeline (or lane) for an INFO
+ * loop_log2 (0..7; larger values are treated as 7). */
+#define PROTO_LANE_CLOCKS 141u
 static inline uint32_t proto_clocks_per_nonce(unsigned loop_log2)
 {
-	if (loop_log2 > 6)
-		loop_log2 = 6;
+	if (loop_log2 >= 7)
+		return PROTO_LANE_CLOCKS;
 	return (61u >> (6u - loop_log2)) + 1u;
 }
 

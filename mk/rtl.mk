@@ -8,6 +8,8 @@
 #   m3        3          3           in between, three pipelines
 #   i1        6          1           iterative: one round per clock
 #   i4        6          4           iterative, four pipelines
+#   c1        7          1           compact: one round unit per lane
+#   c3        7          3           compact, three lanes
 VERILATOR_FLAGS ?= -O3 --x-assign fast --x-initial fast --assert --trace \
 	-Wno-fatal -Wno-lint -Wno-style
 VERILATOR_CXXOPT ?= -O1
@@ -17,7 +19,7 @@ RTL_DEPS  := $(RTL_FILES) $(RTL_DIR)/sha256_k.vh $(RTL_DIR)/core.f sim/testb.h
 RTL_PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 RTL_PC_LIBS   := $(shell $(PKG_CONFIG) --libs jansson libcrypto 2>/dev/null)
 
-HASH_CORE_CFGS := u1:0:1 u2:0:2 m1:3:1 m3:3:3 i1:6:1 i4:6:4
+HASH_CORE_CFGS := u1:0:1 u2:0:2 m1:3:1 m3:3:3 i1:6:1 i4:6:4 c1:7:1 c3:7:3
 cfg_name = $(word 1,$(subst :, ,$(1)))
 cfg_loop = $(word 2,$(subst :, ,$(1)))
 cfg_pipes = $(word 3,$(subst :, ,$(1)))

@@ -6,4 +6,7 @@ rtl/target_slots.v
 rtl/hash_pipe.v
 rtl/hash_job.v
 rtl/hash_recheck.v
+rtl/hash_pipes.v
+rtl/hash_lane.v
+rtl/hash_lanes.v
 rtl/hash_core.v

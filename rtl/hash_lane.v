@@ -1,0 +1,106 @@
+`default_nettype none
+// One lane of the compact SHA256d engine (hash_lanes, LOOP_LOG2 = 7): a
+// single SHA-256 round unit that does both hashes of a nonce, one round per
+// clock.  Pure data path: hash_lanes sequences every lane in lockstep with
+// the op_* controls and shares the words they need.
+//
+// Purpose: the state {a..h} is also a shift register (a -> b -> c -> d ->
+// e -> f -> g -> h): a shift clock (op_shift_i) moves every word one place,
+// takes sin_i into a and pushes h out as out_o = h + add_i.  Eight shift
+// clocks unload a finished state (plus its feed-forward words) and load
+// the next start state through one 32-bit port, so no register needs a
+// wide load multiplexer.  Only a and e have a two-way choice (round or
+// shift); b..d and f..h always copy their neighbour.
+// The message schedule is a 16-word shift register with one entry point:
+// a schedule step (sch_step_i) pushes W[s], taken from the expansion of
+// the window (s >= 16) or from one of the entry sources, and forms
+// hkw = g + K[s] + W[s] for the round after it: h of that round is the g
+// of this clock, because every step coincides with a round or a shift.
+// So the round adds only Sigma1(e) + Ch to hkw (h + K + W one clock early).
+// Words are FIPS 180-4 big-endian numbers; sr_q[i] = W[s-1-i] after step s-1.
+module hash_lane (
+	input  wire        clk_i,
+
+	input  wire        adv_i,       // clock enable of the whole lane
+	input  wire        op_round_i,  // one SHA-256 round with hkw
+	input  wire        op_shift_i,  // shift the state one word
+	input  wire [31:0] sin_i,       // word shifted into a
+	input  wire [31:0] add_i,       // added to h on the way out
+
+	input  wire        sch_step_i,  // push W[s], form hkw for round s
+	input  wire [2:0]  sch_src_i,   // W[s] source, SRC_* below
+	input  wire [31:0] sch_k_i,     // K[s]
+	input  wire [31:0] sch_c_i,     // SRC_CONST word
+	input  wire [31:0] nonce_w_i,   // SRC_NONCE word (this lane's W[3])
+
+	// this lane's message memory, 16 words: 0..7 the second hash's
+	// message (W[0..7], the first digest), 8..15 the last digest for the
+	// exact compare.  It is written with out_o and read every clock
+	// (registered read), whatever adv_i.
+	input  wire        mem_we_i,
+	input  wire [3:0]  mem_waddr_i,
+	input  wire [3:0]  mem_raddr_i,
+	output wire [31:0] mem_o,       // word at last clock's mem_raddr_i
+
+	output wire [31:0] out_o        // h + add_i
+);
+`include "sha256_k.vh"
+
+	localparam [2:0] SRC_EXPAND = 3'd0, SRC_CONST = 3'd1, SRC_NONCE = 3'd2,
+			 SRC_MSG = 3'd3, SRC_OUT = 3'd4;
+
+	reg [31:0] a_q, b_q, c_q, d_q, e_q, f_q, g_q, hkw_q;
+	reg [31:0] h_q;   // plain h: only for the shift-out
+	reg [511:0] sr_q; // W[s-1] in [31:0] .. W[s-16] in [511:480]
+
+	// --- round ----------------------------------------------------------
+	// h_q is not read by the round: hkw_q already holds h + K + W.
+	wire [31:0] t1 = hkw_q + bsig1(e_q) + sha256_ch(e_q, f_q, g_q);
+	wire [31:0] t2 = bsig0(a_q) + sha256_maj(a_q, b_q, c_q);
+
+	assign out_o = h_q + add_i;
+
+	// --- message memory -----------------------------------------------------
+	reg [31:0] mem [0:15];
+	reg [31:0] mem_q;
+	assign mem_o = mem_q;
+	always @(posedge clk_i) begin
+		if (mem_we_i)
+			mem[mem_waddr_i] <= out_o;
+		mem_q <= mem[mem_raddr_i];
+	end
+
+	// --- schedule ---------------------------------------------------------
+	// W[s] = sigma1(W[s-2]) + W[s-7] + sigma0(W[s-15]) + W[s-16]
+	wire [31:0] w_exp = ssig1(sr_q[63:32]) + sr_q[223:192] +
+			    ssig0(sr_q[479:448]) + sr_q[511:480];
+	reg  [31:0] w_s;
+	always @(*)
+		case (sch_src_i)
+		SRC_EXPAND: w_s = w_exp;
+		SRC_CONST: w_s = sch_c_i;
+		SRC_NONCE: w_s = nonce_w_i;
+		SRC_MSG:   w_s = mem_q;
+		SRC_OUT:   w_s = out_o;
+		default:   w_s = w_exp; // SRC_EXPAND
+		endcase
+
+	wire move = adv_i && (op_round_i || op_shift_i);
+
+	always @(posedge clk_i) begin
+		if (move) begin
+			a_q <= op_shift_i ? sin_i : t1 + t2;
+			b_q <= a_q;
+			c_q <= b_q;
+			d_q <= c_q;
+			e_q <= op_shift_i ? d_q : d_q + t1;
+			f_q <= e_q;
+			g_q <= f_q;
+			h_q <= g_q;
+		end
+		if (adv_i && sch_step_i) begin
+			sr_q <= {sr_q[479:0], w_s};
+			hkw_q <= g_q + sch_k_i + w_s;
+		end
+	end
+endmodule

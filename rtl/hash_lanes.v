@@ -1,0 +1,500 @@
+`default_nettype none
+// Compact hash engine, the LOOP_LOG2 = 7 form of hash_core: PIPELINES
+// lanes (hash_lane), each one SHA-256 round unit that does both hashes of
+// a nonce, all driven in lockstep by one sequencer that also owns the job
+// words, the round constants, the exact compare and the share FIFO.
+// Same ports and meaning as hash_core (which instantiates it).
+//
+// Purpose: the smallest SHA256d engine per hash for small FPGAs.  Per
+// nonce and lane, 141 clocks, no bubbles:
+//   L   8  shift the job's state after rounds 0..2 in, the last digest out
+//          (exact compare input), push W[0..3] into the schedule
+//   H1 61  rounds 3..63 of the first hash
+//   D1  8  shift the first state out (+ midstate = first digest, into the
+//          lane's message memory) and the IV in
+//   H2 64  rounds 0..63 of the second hash, W[0..7] = the first digest
+// Rounds 0..2 of the first hash do not depend on the nonce: they run once
+// per job (sequence PL, PR, PD below) and their state is kept in the job
+// memory.  The second hash runs in full, so a lane gives the whole digest:
+// its top word is the pre-filter (against the loosest enabled target's
+// top word) and the rare candidate is compared exactly, in full, against
+// every slot (target_slots) while the lanes wait.
+//
+// Job memory (32-bit words, one copy for all lanes): 0..7 midstate H0..H7,
+// 8..15 the state after round 2 in shift-out order (word 8 + j is the
+// word shifted out j clocks from the end: 8 = a .. 15 = h).
+//
+// Parameters (see hash_core): PIPELINES lanes 1..64, SLOTS, FIFO_DEPTH,
+// TAG_W.  A work item is taken (work_ready_o) when the previous one is
+// done, after a copy of 9 clocks; then 19 clocks of per-job rounds.
+module hash_lanes #(
+	parameter PIPELINES = 1,  // lanes (1..64)
+	parameter SLOTS = 8,      // target slots (1..16)
+	parameter FIFO_DEPTH = 16,// share FIFO entries (power of two, >= 2)
+	parameter TAG_W = 8       // work tag width (>= 1)
+) (
+	input  wire               clk_i,
+	input  wire               rst_ni,
+	input  wire               flush_i,
+
+	input  wire               work_valid_i,
+	output wire               work_ready_o,
+	input  wire [255:0]       work_midstate_i,
+	input  wire [95:0]        work_tail_i,
+	input  wire [31:0]        work_nonce_start_i,
+	input  wire [32:0]        work_nonce_count_i,
+	input  wire [TAG_W-1:0]   work_tag_i,
+	output wire               idle_o,
+
+	input  wire               tgt_we_i,
+	output wire               tgt_ready_o,
+	input  wire [SLW-1:0]     tgt_slot_i,
+	input  wire               tgt_en_i,
+	input  wire [255:0]       tgt_value_i,
+
+	output wire               share_valid_o,
+	input  wire               share_ready_i,
+	output wire [31:0]        share_nonce_o,
+	output wire [PIW-1:0]     share_pipe_o,
+	output wire [SLOTS-1:0]   share_map_o,
+	output wire [TAG_W-1:0]   share_tag_o,
+
+	output wire [63:0]        hash_count_o,
+	output wire [31:0]        share_overflow_o
+);
+`include "sha256_k.vh"
+
+	localparam N = PIPELINES;
+	localparam PIW = (N > 1) ? clog2(N) : 1;
+	localparam SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
+	localparam SH_W = TAG_W + SLOTS + PIW + 32;
+
+	function integer clog2;
+		input integer v;
+		integer n;
+		begin
+			n = 1;
+			while ((1 << n) < v)
+				n = n + 1;
+			clog2 = n;
+		end
+	endfunction
+
+	function [31:0] bswap;
+		input [31:0] w;
+		bswap = {w[7:0], w[15:8], w[23:16], w[31:24]};
+	endfunction
+
+	// phases (see the header)
+	localparam [3:0] P_IDLE = 4'd0, P_WR = 4'd1, P_PL = 4'd2, P_PR = 4'd3,
+			 P_PD = 4'd4, P_L = 4'd5, P_CMP = 4'd6, P_H1 = 4'd7,
+			 P_D1 = 4'd8, P_H2 = 4'd9, P_END = 4'd10;
+	localparam [2:0] SRC_EXPAND = 3'd0, SRC_CONST = 3'd1, SRC_NONCE = 3'd2,
+			 SRC_MSG = 3'd3, SRC_OUT = 3'd4;
+
+	// --- control state ---------------------------------------------------
+	reg [3:0]   ph_q;
+	reg [6:0]   cnt_q;      // clock (or round) within the phase
+	reg [N-1:0] lv_q;       // lanes holding a nonce of the set in flight
+	reg [N-1:0] cand_q;     // lanes whose last digest is a candidate
+	reg [32:0]  left_q;     // nonces of the window not yet started
+	reg [63:0]  count_q;
+
+	// --- job data (taken with the work item) ------------------------------
+	reg [31:0]    base_q;   // nonce of lane 0 of the next set
+	reg [31:0]    cur_q;    // nonce of lane 0 of the set in flight
+	reg [31:0]    prev_q;   // nonce of lane 0 of the set leaving in L
+	reg [95:0]    tail_q;   // W[0..2] of the first hash
+	reg [TAG_W-1:0] tag_q;
+
+	wire [2:0] k8 = cnt_q[2:0];       // shift clock 0..7
+	wire [2:0] k8r = 3'd7 - cnt_q[2:0];
+
+	// --- job memory ---------------------------------------------------------
+	reg  [31:0] jmem [0:15];
+	reg  [31:0] jrd_q;
+	reg  [3:0]  jraddr;
+	reg         jwe;
+	reg  [3:0]  jwaddr;
+	reg  [31:0] jwdata;
+	wire [N*32-1:0] lane_out;
+
+	always @(posedge clk_i) begin
+		if (jwe)
+			jmem[jwaddr] <= jwdata;
+		jrd_q <= jmem[jraddr];
+	end
+
+	// --- compare unit state -----------------------------------------------
+	reg [PIW-1:0] cl_q;     // lane being compared
+	reg [3:0]     cw_q;     // word step of the capture
+	reg [1:0]     cs_q;     // 0 capture, 1 compare issued, 2 wait
+	reg [255:0]   cap_q;    // the candidate's hash, bit 255 MSB
+	wire          cmp_done;
+	wire [SLOTS-1:0] cmp_map;
+	wire [31:0]   thr;
+	wire          thr_any;
+
+	// --- sequencer outputs (combinational) ----------------------------------
+	reg        adv, op_round, op_shift, sch_step;
+	reg [2:0]  sch_src;
+	reg [6:0]  sch_s;
+	reg [31:0] sch_c, sin, add;
+	reg        mem_we;
+	reg [3:0]  mem_waddr, mem_raddr;
+
+	always @(*) begin
+		adv = 1'b1;
+		op_round = 1'b0;
+		op_shift = 1'b0;
+		sch_step = 1'b0;
+		sch_src = SRC_CONST;
+		sch_s = 7'd0;
+		sch_c = 32'd0;
+		sin = jrd_q;
+		add = 32'd0;
+		mem_we = 1'b0;
+		mem_waddr = {1'b1, k8r};
+		mem_raddr = 4'd0;
+		jraddr = 4'd0;
+		jwe = 1'b0;
+		jwaddr = cnt_q[3:0];
+		jwdata = work_midstate_i[255 - 32 * cnt_q[2:0] -: 32];
+		case (ph_q)
+		P_WR: begin
+			jwe = !cnt_q[3];
+			jraddr = 4'd7;                  // H7 for PL 0
+		end
+		P_PL: begin                             // midstate in
+			op_shift = 1'b1;
+			jraddr = {1'b0, k8r - 3'd1};
+			if (k8 == 3'd7) begin
+				sch_step = 1'b1;        // W[0]
+				sch_c = tail_q[95:64];
+			end
+		end
+		P_PR: begin                             // rounds 0..2
+			op_round = 1'b1;
+			sch_step = 1'b1;
+			sch_s = cnt_q + 7'd1;
+			sch_c = (cnt_q == 7'd0) ? tail_q[63:32] :
+				(cnt_q == 7'd1) ? tail_q[31:0] : 32'd0;
+		end
+		P_PD: begin                             // state after round 2 out
+			op_shift = 1'b1;
+			sin = 32'd0;
+			jwe = 1'b1;
+			jwaddr = {1'b1, k8r};
+			jwdata = lane_out[31:0];
+			jraddr = 4'd15;
+		end
+		P_L: begin                              // next state in, digest out
+			op_shift = 1'b1;
+			add = sha256_iv(k8r);
+			mem_we = 1'b1;
+			jraddr = {1'b1, k8r - 3'd1};
+			if (k8 >= 3'd4) begin
+				sch_step = 1'b1;
+				sch_s = {4'd0, k8 - 3'd4};
+				case (k8)
+				3'd4: sch_c = tail_q[95:64];
+				3'd5: sch_c = tail_q[63:32];
+				3'd6: sch_c = tail_q[31:0];
+				default: sch_src = SRC_NONCE;
+				endcase
+			end
+		end
+		P_CMP: begin                            // lanes wait
+			adv = 1'b0;
+			mem_raddr = {1'b1, 3'd7 - cw_q[2:0]};
+		end
+		P_H1: begin                             // rounds 3..63
+			op_round = 1'b1;
+			sch_s = cnt_q + 7'd1;
+			sch_step = (cnt_q != 7'd63);
+			jraddr = 4'd7;
+			if (sch_s >= 7'd16)
+				sch_src = SRC_EXPAND;
+			else if (sch_s == 7'd4)
+				sch_c = 32'h80000000;
+			else if (sch_s == 7'd15)
+				sch_c = 32'h00000280;   // 640 bits
+		end
+		P_D1: begin                             // first digest out, IV in
+			op_shift = 1'b1;
+			sin = sha256_iv(k8r);
+			add = jrd_q;
+			mem_we = (k8 != 3'd7);
+			mem_waddr = {1'b0, k8r};
+			jraddr = {1'b0, k8r - 3'd1};
+			mem_raddr = 4'd1;
+			if (k8 == 3'd7) begin
+				sch_step = 1'b1;        // W[0] = digest word 0
+				sch_src = SRC_OUT;
+			end
+		end
+		P_H2: begin                             // rounds 0..63
+			op_round = 1'b1;
+			sch_s = cnt_q + 7'd1;
+			sch_step = (cnt_q != 7'd63);
+			mem_raddr = cnt_q[3:0] + 4'd2;
+			jraddr = 4'd15;
+			if (sch_s >= 7'd16)
+				sch_src = SRC_EXPAND;
+			else if (sch_s <= 7'd7)
+				sch_src = SRC_MSG;
+			else if (sch_s == 7'd8)
+				sch_c = 32'h80000000;
+			else if (sch_s == 7'd15)
+				sch_c = 32'h00000100;   // 256 bits
+		end
+		default: adv = 1'b1;
+		endcase
+	end
+
+	wire [31:0] sch_k = sha256_k(sch_s);
+
+	// --- lanes ---------------------------------------------------------------
+	wire [N*32-1:0] lane_mem;
+	genvar p;
+	generate
+		for (p = 0; p < N; p = p + 1) begin : g_lane
+			wire [31:0] lane_nonce = cur_q + p;
+			hash_lane u_lane (
+				.clk_i(clk_i),
+				.adv_i(adv),
+				.op_round_i(op_round),
+				.op_shift_i(op_shift),
+				.sin_i(sin),
+				.add_i(add),
+				.sch_step_i(sch_step),
+				.sch_src_i(sch_src),
+				.sch_k_i(sch_k),
+				.sch_c_i(sch_c),
+				.nonce_w_i(bswap(lane_nonce)),
+				.mem_we_i(mem_we),
+				.mem_waddr_i(mem_waddr),
+				.mem_raddr_i(mem_raddr),
+				.mem_o(lane_mem[p*32 +: 32]),
+				.out_o(lane_out[p*32 +: 32])
+			);
+		end
+	endgenerate
+
+	// --- pre-filter ----------------------------------------------------------
+	// In L clock 0 each lane of the set in flight puts out H7 of its
+	// SHA256d: the hash as a little-endian number has byteswap(H7) as its
+	// top word.
+	wire [N-1:0] pre_hit;
+	generate
+		for (p = 0; p < N; p = p + 1) begin : g_pre
+			assign pre_hit[p] = lv_q[p] && thr_any &&
+					    (bswap(lane_out[p*32 +: 32]) <= thr);
+		end
+	endgenerate
+
+	// lanes of the next set: p < left
+	wire [N-1:0] next_lv;
+	generate
+		for (p = 0; p < N; p = p + 1) begin : g_lv
+			wire [32:0] pp = p;
+			assign next_lv[p] = pp < left_q;
+		end
+	endgenerate
+	localparam [32:0] N33 = {1'b0, N[31:0]};
+	wire [32:0] left_next = (left_q > N33) ? left_q - N33 : 33'd0;
+
+	integer q;
+	reg [7:0] n_valid;
+	always @(*) begin
+		n_valid = 8'd0;
+		for (q = 0; q < N; q = q + 1)
+			n_valid = n_valid + {7'd0, lv_q[q]};
+	end
+
+	// the lowest candidate lane
+	reg [PIW-1:0] first_cand;
+	always @(*) begin
+		first_cand = {PIW{1'b0}};
+		for (q = N - 1; q >= 0; q = q - 1)
+			if (cand_q[q])
+				first_cand = q[PIW-1:0];
+	end
+
+	wire cap_word_ok = (cw_q != 4'd0);
+	wire [31:0] cap_word = lane_mem[cl_q * 32 +: 32];
+	wire        share_push = (ph_q == P_CMP) && (cs_q == 2'd2) && cmp_done &&
+				 (|cmp_map);
+	wire        start_ok = work_valid_i && !flush_i;
+
+	assign work_ready_o = (ph_q == P_WR) && (cnt_q == 7'd8) && !flush_i;
+
+	always @(posedge clk_i) begin
+		if (start_ok && (ph_q == P_WR) && (cnt_q == 7'd8)) begin
+			tail_q <= work_tail_i;
+			tag_q <= work_tag_i;
+		end
+		if ((ph_q == P_CMP) && (cs_q == 2'd0) && cap_word_ok)
+			cap_q <= {cap_q[223:0], bswap(cap_word)};
+	end
+
+	// --- exact compare and shares -----------------------------------------------
+	target_slots #(
+		.SLOTS(SLOTS)
+	) u_tgt (
+		.clk_i(clk_i),
+		.rst_ni(rst_ni),
+		.tgt_we_i(tgt_we_i),
+		.tgt_ready_o(tgt_ready_o),
+		.tgt_slot_i(tgt_slot_i),
+		.tgt_en_i(tgt_en_i),
+		.tgt_value_i(tgt_value_i),
+		.thr_o(thr),
+		.thr_any_o(thr_any),
+		.cmp_valid_i((ph_q == P_CMP) && (cs_q == 2'd1)),
+		.cmp_hash_i(cap_q),
+		.cmp_done_o(cmp_done),
+		.cmp_map_o(cmp_map)
+	);
+
+	wire [SH_W-1:0] sh_out;
+	share_fifo #(
+		.WIDTH(SH_W),
+		.DEPTH(FIFO_DEPTH)
+	) u_shares (
+		.clk_i(clk_i),
+		.rst_ni(rst_ni),
+		.flush_i(1'b0),
+		.in_valid_i(share_push),
+		.in_ready_o(),
+		.in_data_i({tag_q, cmp_map, cl_q, prev_q + {{(32-PIW){1'b0}}, cl_q}}),
+		.out_valid_o(share_valid_o),
+		.out_ready_i(share_ready_i),
+		.out_data_o(sh_out),
+		.count_o(),
+		.overflow_o(share_overflow_o)
+	);
+	assign share_nonce_o = sh_out[31:0];
+	assign share_pipe_o = sh_out[32 +: PIW];
+	assign share_map_o = sh_out[32 + PIW +: SLOTS];
+	assign share_tag_o = sh_out[32 + PIW + SLOTS +: TAG_W];
+	assign hash_count_o = count_q;
+	assign idle_o = (ph_q == P_IDLE);
+
+	always @(posedge clk_i or negedge rst_ni)
+		if (!rst_ni) begin
+			ph_q <= P_IDLE;
+			cnt_q <= 7'd0;
+			lv_q <= {N{1'b0}};
+			cand_q <= {N{1'b0}};
+			left_q <= 33'd0;
+			count_q <= 64'd0;
+			base_q <= 32'd0;
+			cur_q <= 32'd0;
+			prev_q <= 32'd0;
+			cl_q <= {PIW{1'b0}};
+			cw_q <= 4'd0;
+			cs_q <= 2'd0;
+		end else if (flush_i) begin
+			ph_q <= P_IDLE;
+			cnt_q <= 7'd0;
+			lv_q <= {N{1'b0}};
+			cand_q <= {N{1'b0}};
+			left_q <= 33'd0;
+		end else begin
+			cnt_q <= cnt_q + 7'd1;
+			case (ph_q)
+			P_IDLE, P_END: begin
+				cnt_q <= 7'd0;
+				ph_q <= P_IDLE;
+				if (work_valid_i)
+					ph_q <= P_WR;
+			end
+			P_WR:
+				if (cnt_q == 7'd8) begin
+					ph_q <= P_PL;
+					cnt_q <= 7'd0;
+					base_q <= work_nonce_start_i;
+					left_q <= work_nonce_count_i;
+					lv_q <= {N{1'b0}};
+				end
+			P_PL:
+				if (cnt_q == 7'd7) begin
+					ph_q <= P_PR;
+					cnt_q <= 7'd0;
+				end
+			P_PR:
+				if (cnt_q == 7'd2) begin
+					ph_q <= P_PD;
+					cnt_q <= 7'd0;
+				end
+			P_PD:
+				if (cnt_q == 7'd7) begin
+					ph_q <= P_L;
+					cnt_q <= 7'd0;
+				end
+			P_L: begin
+				if (cnt_q == 7'd0) begin
+					// the set in flight leaves; the next one enters
+					cand_q <= pre_hit;
+					prev_q <= cur_q;
+					lv_q <= next_lv;
+					cur_q <= base_q;
+					base_q <= base_q + N;
+					left_q <= left_next;
+				end
+				if (cnt_q == 7'd7) begin
+					cnt_q <= 7'd3;
+					cw_q <= 4'd0;
+					cs_q <= 2'd0;
+					if (|cand_q) begin
+						ph_q <= P_CMP;
+						cl_q <= first_cand;
+					end else begin
+						ph_q <= (|lv_q) ? P_H1 : P_END;
+					end
+				end
+			end
+			P_CMP: begin
+				cnt_q <= 7'd3;
+				case (cs_q)
+				2'd0: begin                     // 8 words into cap_q
+					cw_q <= cw_q + 4'd1;
+					if (cw_q == 4'd8)
+						cs_q <= 2'd1;
+				end
+				2'd1: cs_q <= 2'd2;             // cmp_valid this clock
+				2'd2:                           // compare running
+					if (cmp_done) begin
+						cand_q[cl_q] <= 1'b0;
+						cs_q <= 2'd3;
+					end
+				default: begin                  // next candidate lane
+					cw_q <= 4'd0;
+					cs_q <= 2'd0;
+					cl_q <= first_cand;
+					if (cand_q == {N{1'b0}})
+						ph_q <= (|lv_q) ? P_H1 : P_END;
+				end
+				endcase
+			end
+			P_H1:
+				if (cnt_q == 7'd63) begin
+					ph_q <= P_D1;
+					cnt_q <= 7'd0;
+				end
+			P_D1:
+				if (cnt_q == 7'd7) begin
+					ph_q <= P_H2;
+					cnt_q <= 7'd0;
+				end
+			P_H2:
+				if (cnt_q == 7'd63) begin
+					ph_q <= P_L;
+					cnt_q <= 7'd0;
+					count_q <= count_q + {56'd0, n_valid};
+				end
+			default: ph_q <= P_IDLE;
+			endcase
+		end
+endmodule
