@@ -11,13 +11,18 @@
 // the next start state through one 32-bit port, so no register needs a
 // wide load multiplexer.  Only a and e have a two-way choice (round or
 // shift); b..d and f..h always copy their neighbour.
-// The message schedule is a 16-word shift register with one entry point:
-// a schedule step (sch_step_i) pushes W[s], taken from the expansion of
-// the window (s >= 16) or from one of the entry sources, and forms
+// The message schedule: a schedule step (sch_step_i) pushes W[s], taken
+// from the expansion (s >= 16) or from one of the entry sources, and forms
 // hkw = g + K[s] + W[s] for the round after it: h of that round is the g
 // of this clock, because every step coincides with a round or a shift.
 // So the round adds only Sigma1(e) + Ch to hkw (h + K + W one clock early).
-// Words are FIPS 180-4 big-endian numbers; sr_q[i] = W[s-1-i] after step s-1.
+// The expansion needs W[s-2], W[s-7], W[s-15] and W[s-16].  Only W[s-1],
+// W[s-2] and W[s-16] are registers; every pushed word also goes into a
+// 16-word ring memory at sch_wp_i (steps mod 16), kept twice so that two
+// registered reads a clock find W[s-7] and W[s-15] for the next step
+// (addresses from sch_wpn_i, the pointer after this clock's step).  The
+// memories map to block RAM, so the window costs 3 words of logic, not 16.
+// Words are FIPS 180-4 big-endian numbers.
 module hash_lane (
 	input  wire        clk_i,
 
@@ -28,6 +33,8 @@ module hash_lane (
 	input  wire [31:0] add_i,       // added to h on the way out
 
 	input  wire        sch_step_i,  // push W[s], form hkw for round s
+	input  wire [3:0]  sch_wp_i,    // ring address of this step (steps mod 16)
+	input  wire [3:0]  sch_wpn_i,   // ring address of the next step
 	input  wire [2:0]  sch_src_i,   // W[s] source, SRC_* below
 	input  wire [31:0] sch_k_i,     // K[s]
 	input  wire [31:0] sch_c_i,     // SRC_CONST word
@@ -51,7 +58,7 @@ module hash_lane (
 
 	reg [31:0] a_q, b_q, c_q, d_q, e_q, f_q, g_q, hkw_q;
 	reg [31:0] h_q;   // plain h: only for the shift-out
-	reg [511:0] sr_q; // W[s-1] in [31:0] .. W[s-16] in [511:480]
+	reg [31:0] w1_q, w2_q, w16_q; // W[s-1], W[s-2], W[s-16]
 
 	// --- round ----------------------------------------------------------
 	// h_q is not read by the round: hkw_q already holds h + K + W.
@@ -72,8 +79,10 @@ module hash_lane (
 
 	// --- schedule ---------------------------------------------------------
 	// W[s] = sigma1(W[s-2]) + W[s-7] + sigma0(W[s-15]) + W[s-16]
-	wire [31:0] w_exp = ssig1(sr_q[63:32]) + sr_q[223:192] +
-			    ssig0(sr_q[479:448]) + sr_q[511:480];
+	reg  [31:0] ring7 [0:15];
+	reg  [31:0] ring15 [0:15];
+	reg  [31:0] w7_q, w15_q;      // W[s-7], W[s-15] for the next step
+	wire [31:0] w_exp = ssig1(w2_q) + w7_q + ssig0(w15_q) + w16_q;
 	reg  [31:0] w_s;
 	always @(*)
 		case (sch_src_i)
@@ -99,8 +108,20 @@ module hash_lane (
 			h_q <= g_q;
 		end
 		if (adv_i && sch_step_i) begin
-			sr_q <= {sr_q[479:0], w_s};
+			w1_q <= w_s;
+			w2_q <= w1_q;
+			w16_q <= w15_q;
 			hkw_q <= g_q + sch_k_i + w_s;
 		end
+	end
+
+	wire push = adv_i && sch_step_i;
+	always @(posedge clk_i) begin
+		if (push) begin
+			ring7[sch_wp_i] <= w_s;
+			ring15[sch_wp_i] <= w_s;
+		end
+		w7_q <= ring7[sch_wpn_i - 4'd7];
+		w15_q <= ring15[sch_wpn_i - 4'd15];
 	end
 endmodule

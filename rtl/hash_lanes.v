@@ -127,9 +127,8 @@ module hash_lanes #(
 
 	// --- compare unit state -----------------------------------------------
 	reg [PIW-1:0] cl_q;     // lane being compared
-	reg [3:0]     cw_q;     // word step of the capture
-	reg [1:0]     cs_q;     // 0 capture, 1 compare issued, 2 wait
-	reg [255:0]   cap_q;    // the candidate's hash, bit 255 MSB
+	reg [1:0]     cs_q;     // 0 issue, 1 compare running, 2 next lane
+	wire [2:0]    cmp_widx; // hash word the compare reads next clock
 	wire          cmp_done;
 	wire [SLOTS-1:0] cmp_map;
 	wire [31:0]   thr;
@@ -206,7 +205,8 @@ module hash_lanes #(
 		end
 		P_CMP: begin                            // lanes wait
 			adv = 1'b0;
-			mem_raddr = {1'b1, 3'd7 - cw_q[2:0]};
+			// hash word i (0 = top) is digest word 7 - i, at 15 - i
+			mem_raddr = {1'b1, 3'd7 - cmp_widx};
 		end
 		P_H1: begin                             // rounds 3..63
 			op_round = 1'b1;
@@ -254,6 +254,15 @@ module hash_lanes #(
 
 	wire [31:0] sch_k = sha256_k(sch_s);
 
+	// schedule ring pointer: s mod 16 of the next step, in every lane
+	reg  [3:0] wp_q;
+	wire [3:0] wp_n = wp_q + {3'd0, adv && sch_step};
+	always @(posedge clk_i or negedge rst_ni)
+		if (!rst_ni)
+			wp_q <= 4'd0;
+		else
+			wp_q <= wp_n;
+
 	// --- lanes ---------------------------------------------------------------
 	wire [N*32-1:0] lane_mem;
 	genvar p;
@@ -268,6 +277,8 @@ module hash_lanes #(
 				.sin_i(sin),
 				.add_i(add),
 				.sch_step_i(sch_step),
+				.sch_wp_i(wp_q),
+				.sch_wpn_i(wp_n),
 				.sch_src_i(sch_src),
 				.sch_k_i(sch_k),
 				.sch_c_i(sch_c),
@@ -321,9 +332,7 @@ module hash_lanes #(
 				first_cand = q[PIW-1:0];
 	end
 
-	wire cap_word_ok = (cw_q != 4'd0);
-	wire [31:0] cap_word = lane_mem[cl_q * 32 +: 32];
-	wire        share_push = (ph_q == P_CMP) && (cs_q == 2'd2) && cmp_done &&
+	wire        share_push = (ph_q == P_CMP) && (cs_q == 2'd1) && cmp_done &&
 				 (|cmp_map);
 	wire        start_ok = work_valid_i && !flush_i;
 
@@ -334,13 +343,12 @@ module hash_lanes #(
 			tail_q <= work_tail_i;
 			tag_q <= work_tag_i;
 		end
-		if ((ph_q == P_CMP) && (cs_q == 2'd0) && cap_word_ok)
-			cap_q <= {cap_q[223:0], bswap(cap_word)};
 	end
 
 	// --- exact compare and shares -----------------------------------------------
 	target_slots #(
-		.SLOTS(SLOTS)
+		.SLOTS(SLOTS),
+		.SERIAL(1)
 	) u_tgt (
 		.clk_i(clk_i),
 		.rst_ni(rst_ni),
@@ -351,8 +359,10 @@ module hash_lanes #(
 		.tgt_value_i(tgt_value_i),
 		.thr_o(thr),
 		.thr_any_o(thr_any),
-		.cmp_valid_i((ph_q == P_CMP) && (cs_q == 2'd1)),
-		.cmp_hash_i(cap_q),
+		.cmp_valid_i((ph_q == P_CMP) && (cs_q == 2'd0)),
+		.cmp_hash_i(256'd0),
+		.cmp_widx_o(cmp_widx),
+		.cmp_word_i(bswap(lane_mem[cl_q * 32 +: 32])),
 		.cmp_done_o(cmp_done),
 		.cmp_map_o(cmp_map)
 	);
@@ -393,7 +403,6 @@ module hash_lanes #(
 			cur_q <= 32'd0;
 			prev_q <= 32'd0;
 			cl_q <= {PIW{1'b0}};
-			cw_q <= 4'd0;
 			cs_q <= 2'd0;
 		end else if (flush_i) begin
 			ph_q <= P_IDLE;
@@ -445,7 +454,6 @@ module hash_lanes #(
 				end
 				if (cnt_q == 7'd7) begin
 					cnt_q <= 7'd3;
-					cw_q <= 4'd0;
 					cs_q <= 2'd0;
 					if (|cand_q) begin
 						ph_q <= P_CMP;
@@ -458,19 +466,13 @@ module hash_lanes #(
 			P_CMP: begin
 				cnt_q <= 7'd3;
 				case (cs_q)
-				2'd0: begin                     // 8 words into cap_q
-					cw_q <= cw_q + 4'd1;
-					if (cw_q == 4'd8)
-						cs_q <= 2'd1;
-				end
-				2'd1: cs_q <= 2'd2;             // cmp_valid this clock
-				2'd2:                           // compare running
+				2'd0: cs_q <= 2'd1;             // cmp_valid this clock
+				2'd1:                           // compare running
 					if (cmp_done) begin
 						cand_q[cl_q] <= 1'b0;
-						cs_q <= 2'd3;
+						cs_q <= 2'd2;
 					end
 				default: begin                  // next candidate lane
-					cw_q <= 4'd0;
 					cs_q <= 2'd0;
 					cl_q <= first_cand;
 					if (cand_q == {N{1'b0}})

@@ -361,6 +361,8 @@ module hash_pipes #(
 		.thr_any_o(thr_any),
 		.cmp_valid_i(cmp_valid),
 		.cmp_hash_i(cmp_hash),
+		.cmp_widx_o(),
+		.cmp_word_i(32'd0),
 		.cmp_done_o(cmp_done),
 		.cmp_map_o(cmp_map)
 	);

@@ -11,22 +11,31 @@
 //   -> tx bytes. cmd_unit also writes the core's targets and asks cmd_resp
 //   for ACK/NAK/INFO/STATUS answers; cmd_resp interleaves them with SHARE
 //   frames.
+//   STRATUM=0 builds the header-mode-only device for small parts: job_header
+//   (no SHA-256 unit, no rolling) replaces job_engine, the job RAM holds
+//   header jobs only, cmd_unit refuses Stratum JOBs with NAK MODE and INFO
+//   reports work_modes = header only and no Stratum limits. The work tag
+//   then carries no extranonce2 through the core (it is always 0).
 //
 // Parameters (INFO reports them):
+//   STRATUM         1 header and Stratum jobs (on-chip rolling), 0 header
+//                   jobs only (small parts)
 //   PIPELINES       SHA256d pipelines (1..64)
-//   LOOP_LOG2       0 fully unrolled .. 6 one round per clock
+//   LOOP_LOG2       0 fully unrolled .. 6 one round per clock, 7 compact
+//                   lanes (hash_core)
 //   SLOTS           target slots (1..16)
 //   CLK_HZ          clk_i frequency in Hz, reported in INFO
 //   FIFO_DEPTH      share FIFO entries (power of two, >= 2)
-//   MAX_REM_BLOCKS  coinbase remainder blocks per job (1..8)
-//   MAX_BRANCH      merkle branch depth (0..16)
+//   MAX_REM_BLOCKS  coinbase remainder blocks per job (1..8; STRATUM=1)
+//   MAX_BRANCH      merkle branch depth (0..16; STRATUM=1)
 //   META_LOG2       log2 of the job-fact table (1..4): jobs whose shares
 //                   can still be in the share FIFO when a new job starts
 //   BUILD_ID        INFO build_id
 //   SERIAL          INFO serial, 8 ASCII characters
 module tandem_device #(
+    parameter integer STRATUM = 1,          // 1 header + Stratum, 0 header only
     parameter integer PIPELINES = 1,        // SHA256d pipelines, 1..64
-    parameter integer LOOP_LOG2 = 0,        // 0 unrolled .. 6 iterative
+    parameter integer LOOP_LOG2 = 0,        // 0 unrolled .. 6 iterative, 7 lanes
     parameter integer SLOTS = 8,            // target slots, 1..16
     parameter integer CLK_HZ = 48000000,    // clock in Hz (INFO)
     parameter integer FIFO_DEPTH = 16,      // share FIFO entries, 2^n >= 2
@@ -61,14 +70,21 @@ module tandem_device #(
         end
     endfunction
 
-    // Largest payload: a full Stratum JOB, at least a full TARGET_SET.
-    localparam integer JOB_MAX = 108 + 64 * MAX_REM_BLOCKS + 32 * MAX_BRANCH;
+    // Largest payload: a full Stratum JOB (STRATUM=1), at least a full
+    // TARGET_SET (a header JOB is 68 bytes).
+    localparam integer JOB_MAX = (STRATUM != 0) ?
+                                 108 + 64 * MAX_REM_BLOCKS + 32 * MAX_BRANCH : 68;
     localparam integer MAX_PAYLOAD = (JOB_MAX > 544) ? JOB_MAX : 544;
     localparam integer BUF_LOG2 = clog2(MAX_PAYLOAD + 10);
+    // Job RAM bank: job_engine's layout; header jobs need words 0..16.
     localparam integer REM_BASE = 32;
     localparam integer BR_BASE = REM_BASE + 16 * MAX_REM_BLOCKS;
-    localparam integer BANK_AW = clog2(BR_BASE + 8 * MAX_BRANCH);
+    localparam integer BANK_AW = (STRATUM != 0) ?
+                                 clog2(BR_BASE + 8 * MAX_BRANCH) : 5;
     localparam integer TAG_W = META_LOG2 + 96;
+    // Tag through the core: all of it, or without the extranonce2 field
+    // (always 0 in header mode) when STRATUM=0.
+    localparam integer CTAG_W = (STRATUM != 0) ? TAG_W : META_LOG2 + 32;
     localparam integer PIW = (PIPELINES > 1) ? clog2(PIPELINES) : 1;
     localparam integer SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
 
@@ -137,6 +153,7 @@ module tandem_device #(
     wire [255:0] tgt_value;
 
     cmd_unit #(
+        .STRATUM(STRATUM),
         .SLOTS(SLOTS),
         .MAX_REM_BLOCKS(MAX_REM_BLOCKS),
         .MAX_BRANCH(MAX_BRANCH),
@@ -194,41 +211,84 @@ module tandem_device #(
     wire [31:0]  stat_job_id, stat_version, rolls;
     wire [63:0]  stat_en2;
 
-    job_engine #(
-        .MAX_REM_BLOCKS(MAX_REM_BLOCKS),
-        .MAX_BRANCH(MAX_BRANCH),
-        .META_LOG2(META_LOG2)
-    ) u_eng (
-        .clk_i             (clk_i),
-        .rst_ni            (rst_ni),
-        .jw_en_i           (jw_en),
-        .jw_addr_i         (jw_addr),
-        .jw_data_i         (jw_data),
-        .job_begin_i       (job_begin),
-        .job_commit_i      (job_commit),
-        .job_queue_i       (job_queue),
-        .flush_i           (cmd_flush),
-        .run_i             (run),
-        .job_active_o      (job_active),
-        .job_queued_o      (job_queued),
-        .core_abort_o      (eng_abort),
-        .work_valid_o      (wk_valid),
-        .work_ready_i      (wk_ready),
-        .work_midstate_o   (wk_mid),
-        .work_tail_o       (wk_tail),
-        .work_nonce_start_o(wk_nstart),
-        .work_nonce_count_o(wk_ncount),
-        .work_tag_o        (wk_tag),
-        .meta_idx_i        (meta_idx),
-        .meta_job_id_o     (meta_job_id),
-        .meta_gen_o        (meta_gen),
-        .meta_ntime_o      (meta_ntime),
-        .meta_en2_size_o   (meta_en2_size),
-        .stat_job_id_o     (stat_job_id),
-        .stat_en2_o        (stat_en2),
-        .stat_version_o    (stat_version),
-        .rolls_o           (rolls)
-    );
+    // One of the two engines; both have the same ports and job semantics.
+    generate
+        if (STRATUM != 0) begin : g_stratum
+            job_engine #(
+                .MAX_REM_BLOCKS(MAX_REM_BLOCKS),
+                .MAX_BRANCH(MAX_BRANCH),
+                .META_LOG2(META_LOG2),
+                .BANK_AW(BANK_AW)
+            ) u_eng (
+                .clk_i             (clk_i),
+                .rst_ni            (rst_ni),
+                .jw_en_i           (jw_en),
+                .jw_addr_i         (jw_addr),
+                .jw_data_i         (jw_data),
+                .job_begin_i       (job_begin),
+                .job_commit_i      (job_commit),
+                .job_queue_i       (job_queue),
+                .flush_i           (cmd_flush),
+                .run_i             (run),
+                .job_active_o      (job_active),
+                .job_queued_o      (job_queued),
+                .core_abort_o      (eng_abort),
+                .work_valid_o      (wk_valid),
+                .work_ready_i      (wk_ready),
+                .work_midstate_o   (wk_mid),
+                .work_tail_o       (wk_tail),
+                .work_nonce_start_o(wk_nstart),
+                .work_nonce_count_o(wk_ncount),
+                .work_tag_o        (wk_tag),
+                .meta_idx_i        (meta_idx),
+                .meta_job_id_o     (meta_job_id),
+                .meta_gen_o        (meta_gen),
+                .meta_ntime_o      (meta_ntime),
+                .meta_en2_size_o   (meta_en2_size),
+                .stat_job_id_o     (stat_job_id),
+                .stat_en2_o        (stat_en2),
+                .stat_version_o    (stat_version),
+                .rolls_o           (rolls)
+            );
+        end else begin : g_header
+            job_header #(
+                .MAX_REM_BLOCKS(MAX_REM_BLOCKS),
+                .MAX_BRANCH(MAX_BRANCH),
+                .META_LOG2(META_LOG2),
+                .BANK_AW(BANK_AW)
+            ) u_eng (
+                .clk_i             (clk_i),
+                .rst_ni            (rst_ni),
+                .jw_en_i           (jw_en),
+                .jw_addr_i         (jw_addr),
+                .jw_data_i         (jw_data),
+                .job_begin_i       (job_begin),
+                .job_commit_i      (job_commit),
+                .job_queue_i       (job_queue),
+                .flush_i           (cmd_flush),
+                .run_i             (run),
+                .job_active_o      (job_active),
+                .job_queued_o      (job_queued),
+                .core_abort_o      (eng_abort),
+                .work_valid_o      (wk_valid),
+                .work_ready_i      (wk_ready),
+                .work_midstate_o   (wk_mid),
+                .work_tail_o       (wk_tail),
+                .work_nonce_start_o(wk_nstart),
+                .work_nonce_count_o(wk_ncount),
+                .work_tag_o        (wk_tag),
+                .meta_idx_i        (meta_idx),
+                .meta_job_id_o     (meta_job_id),
+                .meta_gen_o        (meta_gen),
+                .meta_ntime_o      (meta_ntime),
+                .meta_en2_size_o   (meta_en2_size),
+                .stat_job_id_o     (stat_job_id),
+                .stat_en2_o        (stat_en2),
+                .stat_version_o    (stat_version),
+                .rolls_o           (rolls)
+            );
+        end
+    endgenerate
 
     // ---- hash core ----
     // FLUSH, a replacing JOB and RUN 0 abandon the core's work in flight.
@@ -241,15 +301,29 @@ module tandem_device #(
     wire [PIW-1:0] sh_pipe;
     wire [SLOTS-1:0] sh_map;
     wire [TAG_W-1:0] sh_tag;
+    wire [CTAG_W-1:0] wk_ctag, sh_ctag;
     wire [63:0]  hash_count;
     wire [31:0]  overflows;
+
+    // Tag layout {fact index, extranonce2, version} (job_engine); without
+    // Stratum the extranonce2 field is 0 and stays out of the core.
+    generate
+        if (STRATUM != 0) begin : g_tag_full
+            assign wk_ctag = wk_tag;
+            assign sh_tag = sh_ctag;
+        end else begin : g_tag_hdr
+            assign wk_ctag = {wk_tag[TAG_W-1:96], wk_tag[31:0]};
+            assign sh_tag = {sh_ctag[CTAG_W-1:32], 64'd0, sh_ctag[31:0]};
+            wire unused_tag = &{1'b0, wk_tag[95:32]};
+        end
+    endgenerate
 
     hash_core #(
         .PIPELINES(PIPELINES),
         .LOOP_LOG2(LOOP_LOG2),
         .SLOTS(SLOTS),
         .FIFO_DEPTH(FIFO_DEPTH),
-        .TAG_W(TAG_W)
+        .TAG_W(CTAG_W)
     ) u_core (
         .clk_i             (clk_i),
         .rst_ni            (rst_ni),
@@ -260,7 +334,7 @@ module tandem_device #(
         .work_tail_i       (wk_tail),
         .work_nonce_start_i(wk_nstart),
         .work_nonce_count_i(wk_count33),
-        .work_tag_i        (wk_tag),
+        .work_tag_i        (wk_ctag),
         .idle_o            (),
         .tgt_we_i          (tgt_we),
         .tgt_ready_o       (tgt_ready),
@@ -272,7 +346,7 @@ module tandem_device #(
         .share_nonce_o     (sh_nonce),
         .share_pipe_o      (sh_pipe),
         .share_map_o       (sh_map),
-        .share_tag_o       (sh_tag),
+        .share_tag_o       (sh_ctag),
         .hash_count_o      (hash_count),
         .share_overflow_o  (overflows)
     );
@@ -281,6 +355,7 @@ module tandem_device #(
     wire [31:0] shares_sent;
 
     cmd_resp #(
+        .STRATUM(STRATUM),
         .PIPELINES(PIPELINES),
         .LOOP_LOG2(LOOP_LOG2),
         .SLOTS(SLOTS),

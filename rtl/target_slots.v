@@ -5,20 +5,26 @@
 //
 // Purpose: targets live in one SLOTS*8 x 32 memory with a registered read
 // (block RAM on FPGAs), word 0 of a slot = bits [255:224] of the target (the
-// most significant word).  A write is staged and copied in 8 clocks.
+// most significant word).  A write is copied straight from tgt_value_i in
+// 8 clocks and taken (tgt_ready_o) on the last one, so tgt_value_i must
+// stay put while tgt_we_i waits, as valid/ready asks; no staging copy.
 // The pre-filter threshold thr_o is the largest top word of any enabled
 // target, so hash <= target implies top(hash) <= thr_o: a hash that meets an
 // enabled target is always a candidate.  A write that enables a slot raises
-// thr_o at once; lowering (disable, smaller target) is found by a rescan
-// after the copy, and until then thr_o stays at the older, higher value,
+// thr_o when it is taken; lowering (disable, smaller target) is found by a
+// rescan after it, and until then thr_o stays at the older, higher value,
 // which only lets more candidates through (never fewer).
 // The compare walks the slots word by word from the most significant end;
 // equal counts as met; disabled slots give 0.
-// Parameters: SLOTS target slots (1..16).
+// Parameters: SLOTS target slots (1..16); SERIAL 0: the hash is
+// cmp_hash_i; 1: it is read a word at a time from the caller's memory
+// (cmp_widx_o this clock, the word in cmp_word_i the next clock), so the
+// caller need not hold 256 bits.
 // Latency: a compare takes at most SLOTS*8 + 2 clocks; it waits while a
 // target write is being copied, and a write waits for a running compare.
 module target_slots #(
-	parameter SLOTS = 8 // target slots (1..16)
+	parameter SLOTS = 8, // target slots (1..16)
+	parameter SERIAL = 0 // 1: hash words through cmp_widx_o/cmp_word_i
 ) (
 	input  wire             clk_i,
 	input  wire             rst_ni,
@@ -35,9 +41,12 @@ module target_slots #(
 	output wire             thr_any_o,
 
 	// exact compare of one hash (256-bit number, bit 255 MSB, held stable
-	// from cmp_valid_i until cmp_done_o)
+	// from cmp_valid_i until cmp_done_o); SERIAL: word cmp_widx_o
+	// (0 = bits 255..224) of it in cmp_word_i one clock later
 	input  wire             cmp_valid_i,
 	input  wire [255:0]     cmp_hash_i,
+	output wire [2:0]       cmp_widx_o,
+	input  wire [31:0]      cmp_word_i,
 	output wire             cmp_done_o,
 	output wire [SLOTS-1:0] cmp_map_o
 );
@@ -70,11 +79,6 @@ module target_slots #(
 	reg             scan_need_q;
 	reg             cmp_pend_q;
 
-	// staged write
-	reg             wr_pend_q;
-	reg [SLW-1:0]   wr_slot_q;
-	reg             wr_en_q;
-	reg [255:0]     wr_val_q;
 
 	// walk position (write copy, scan and compare share it)
 	reg [SLW-1:0]   ws_q;
@@ -83,15 +87,17 @@ module target_slots #(
 	reg [SLOTS-1:0] map_q;
 	reg             done_q;
 
-	wire accept = tgt_we_i && !wr_pend_q;
-	assign tgt_ready_o = !wr_pend_q;
+	// the write is taken on the last word of its copy
+	wire accept = (st_q == ST_WR) && (ww_q == 3'd7);
+	assign tgt_ready_o = accept;
 	assign thr_o = thr_q;
-	assign thr_any_o = (|en_q) || (wr_pend_q && wr_en_q);
+	assign thr_any_o = |en_q;
 	assign cmp_done_o = done_q;
 	assign cmp_map_o = map_q;
 
 	// compare step on the word read last clock
-	wire [31:0] hw = cmp_hash_i[255 - 32 * ww_q -: 32];
+	wire [31:0] hw = (SERIAL != 0) ? cmp_word_i :
+			 cmp_hash_i[255 - 32 * ww_q -: 32];
 	wire        w_lt = hw < rdata_q;
 	wire        w_gt = hw > rdata_q;
 	wire        slot_done = w_lt || w_gt || (ww_q == 3'd7);
@@ -107,19 +113,13 @@ module target_slots #(
 		default: raddr = {ws_q, ww_q};
 		endcase
 	end
+	assign cmp_widx_o = raddr[2:0];
 
 	always @(posedge clk_i) begin
 		rdata_q <= mem[raddr];
 		if (st_q == ST_WR)
-			mem[{wr_slot_q, ww_q}] <= wr_val_q[255 - 32 * ww_q -: 32];
+			mem[{tgt_slot_i, ww_q}] <= tgt_value_i[255 - 32 * ww_q -: 32];
 	end
-
-	always @(posedge clk_i)
-		if (accept) begin
-			wr_slot_q <= tgt_slot_i;
-			wr_en_q <= tgt_en_i;
-			wr_val_q <= tgt_value_i;
-		end
 
 	always @(posedge clk_i or negedge rst_ni)
 		if (!rst_ni) begin
@@ -128,7 +128,6 @@ module target_slots #(
 			thr_q <= 32'd0;
 			scan_need_q <= 1'b0;
 			cmp_pend_q <= 1'b0;
-			wr_pend_q <= 1'b0;
 			ws_q <= {SLW{1'b0}};
 			ww_q <= 3'd0;
 			acc_q <= 32'd0;
@@ -139,7 +138,6 @@ module target_slots #(
 			if (cmp_valid_i)
 				cmp_pend_q <= 1'b1;
 			if (accept) begin
-				wr_pend_q <= 1'b1;
 				// raising at once keeps the pre-filter a superset
 				if (tgt_en_i && tgt_value_i[255:224] > thr_q)
 					thr_q <= tgt_value_i[255:224];
@@ -148,7 +146,7 @@ module target_slots #(
 			ST_IDLE: begin
 				ws_q <= {SLW{1'b0}};
 				ww_q <= 3'd0;
-				if (wr_pend_q) begin
+				if (tgt_we_i) begin
 					st_q <= ST_WR;
 				end else if (scan_need_q) begin
 					st_q <= ST_SCAN;
@@ -162,8 +160,7 @@ module target_slots #(
 			ST_WR: begin
 				ww_q <= ww_q + 3'd1;
 				if (ww_q == 3'd7) begin
-					en_q[wr_slot_q] <= wr_en_q;
-					wr_pend_q <= accept;
+					en_q[tgt_slot_i] <= tgt_en_i;
 					scan_need_q <= 1'b1;
 					st_q <= ST_IDLE;
 				end
@@ -176,10 +173,9 @@ module target_slots #(
 				if (ws_q == LAST) begin
 					st_q <= ST_IDLE;
 					scan_need_q <= 1'b0;
-					// a write taken meanwhile rescans; keep thr_q until then
-					if (!wr_pend_q && !accept)
-						thr_q <= (en_q[ws_q] && rdata_q > acc_q) ?
-							 rdata_q : acc_q;
+					// writes wait in ST_IDLE: the scan saw them all
+					thr_q <= (en_q[ws_q] && rdata_q > acc_q) ?
+						 rdata_q : acc_q;
 				end
 			end
 			default: begin // ST_CMP

@@ -1,0 +1,318 @@
+`default_nettype none
+// Header-mode job engine: job_engine's ports and job semantics without the
+// on-chip rolling, for small parts (tandem_device STRATUM=0).
+//
+// Purpose:
+//   Holds two jobs in the two-bank job RAM the command unit fills (the
+//   current one and one queued or being written), exactly as job_engine
+//   does, but knows only header-mode jobs (JOB mode 0): the host has
+//   already computed the midstate, so a job is one work item (midstate,
+//   tail, nonce window, tag) passed to the hash core. There is no SHA-256
+//   unit and nothing rolls: stat_en2_o and rolls_o stay 0, the tag's
+//   extranonce2 field is 0. The command unit refuses Stratum jobs
+//   (NAK MODE), so the mode byte is not looked at here.
+//   QUEUE / replace / FLUSH / RUN and core_abort_o behave as in
+//   job_engine: a replacing commit restarts the load and pulses
+//   core_abort_o the clock after; a job is done when the core takes its
+//   item, and a queued job then becomes current.
+//
+// Job RAM layout (per bank, 32-bit words, each holding four JOB payload
+//   bytes p[4i..4i+3] packed big-endian {p0,p1,p2,p3}): words 0..16 are
+//   the 68-byte header-mode JOB (rtl/job_engine.v layout, of which only
+//   the head is used). Only the low 5 bits of jw_addr_i address a bank;
+//   a write with higher bits set is ignored.
+//
+// Loading: the 17 words are read in order, one per clock. The words that
+//   only make up the work item (nonce window, version, midstate, tail)
+//   shift into one register chain, so no per-word decode is needed; the
+//   job_id goes to its own register (it is STATUS's job_id at all times),
+//   and generation, job_id and ntime go straight into the job-fact table
+//   entry of this job as their words arrive.
+//
+// Work tag (TAG_W = META_LOG2 + 96 bits), as job_engine's:
+//   [TAG_W-1:96] job-fact table index, [95:32] extranonce2 = 0,
+//   [31:0] the job's version. meta_* give the facts for a share's index
+//   (meta_en2_size_o is always 0: header mode).
+//
+// Parameters: those of job_engine, so tandem_device can swap the two;
+//   MAX_REM_BLOCKS, MAX_BRANCH, REM_BASE and BR_BASE are not used here.
+//   BANK_AW must be at least 5.
+// Cycles: a job start takes 19 clocks to its work item (17 RAM reads,
+//   the last word's arrival, then the offer).
+module job_header #(
+    parameter integer MAX_REM_BLOCKS = 8,  // unused here (job_engine's), 1..8
+    parameter integer MAX_BRANCH = 16,     // unused here (job_engine's), 0..16
+    parameter integer META_LOG2 = 2,       // log2 job-fact table entries, 1..4
+    // derived in job_engine; BANK_AW is the job RAM write address width
+    parameter integer REM_BASE = 32,       // unused here (job_engine's)
+    parameter integer BR_BASE = REM_BASE + 16 * MAX_REM_BLOCKS, // unused here
+    parameter integer BANK_AW = clog2(BR_BASE + 8 * MAX_BRANCH), // >= 5
+    parameter integer TAG_W = META_LOG2 + 96   // work tag bits, do not override
+) (
+    input  wire                 clk_i,
+    input  wire                 rst_ni,
+
+    // Job RAM write port (command unit), bank chosen here.
+    input  wire                 jw_en_i,
+    input  wire [BANK_AW-1:0]   jw_addr_i,
+    input  wire [31:0]          jw_data_i,
+
+    // Job control from the command unit.
+    input  wire                 job_begin_i,   // a JOB copy starts: drop queued job
+    input  wire                 job_commit_i,  // the copied job is complete
+    input  wire                 job_queue_i,   // with commit: queue, else replace
+    input  wire                 flush_i,       // drop current and queued job
+    input  wire                 run_i,         // level: issue work while high
+    output wire                 job_active_o,  // a job is current
+    output wire                 job_queued_o,  // a queued job waits
+    output reg                  core_abort_o,  // pulse: abandon the core's work
+                                               // (the clock after a replacing commit)
+
+    // Work items to the hash core.
+    output wire                 work_valid_o,
+    input  wire                 work_ready_i,
+    output wire [255:0]         work_midstate_o, // H0 in [255:224]
+    output wire [95:0]          work_tail_o,     // W0 (header[64:68] BE) in [95:64]
+    output wire [31:0]          work_nonce_start_o,
+    output wire [31:0]          work_nonce_count_o, // 0 = 2^32
+    output wire [TAG_W-1:0]     work_tag_o,
+
+    // Job facts for a share's tag.
+    input  wire [META_LOG2-1:0] meta_idx_i,
+    output wire [31:0]          meta_job_id_o,
+    output wire [15:0]          meta_gen_o,
+    output wire [31:0]          meta_ntime_o,
+    output wire [3:0]           meta_en2_size_o, // 0: header mode
+
+    // Status.
+    output wire [31:0]          stat_job_id_o,
+    output reg  [63:0]          stat_en2_o,     // always 0 (nothing rolls)
+    output reg  [31:0]          stat_version_o, // last issued item
+    output reg  [31:0]          rolls_o         // always 0
+);
+
+    function integer clog2;
+        input integer v;
+        integer r;
+        begin
+            r = 0;
+            while ((1 << r) < v)
+                r = r + 1;
+            clog2 = r;
+        end
+    endfunction
+
+    function [31:0] bswap;
+        input [31:0] w;
+        begin
+            bswap = {w[7:0], w[15:8], w[23:16], w[31:24]};
+        end
+    endfunction
+
+    localparam integer HAW = 5;          // bank address bits used (32 words)
+    localparam [4:0] LAST_WORD = 5'd16;  // 68-byte JOB = words 0..16
+    localparam integer CHAIN_W = 14;     // words 2..4 and 6..16
+
+    // FSM states.
+    localparam [1:0] S_IDLE  = 2'd0,  // no job
+                     S_LOAD  = 2'd1,  // reading the job's words
+                     S_LDONE = 2'd2,  // the last word arrives
+                     S_OFFER = 2'd3;  // work item offered to the core
+
+    // ---- control state (reset) ----
+    reg [1:0]  st_q, st_d;
+    reg        cur_bank_q, cur_bank_d;
+    reg        has_cur_q, has_cur_d;
+    reg        has_next_q, has_next_d;
+    reg [4:0]  ld_cnt_q, ld_cnt_d;    // load address counter
+    reg [4:0]  ld_prev_q;             // address whose data arrives now
+    reg        ld_vld_q;              // ... and it belongs to this load
+    reg [META_LOG2-1:0] meta_wr_q, meta_wr_d;
+
+    // ---- job registers (datapath) ----
+    reg [31:0] job_id_q;
+    // Item words in arrival order, the first at [31:0]: nonce_start,
+    // nonce_count, version, midstate H0..H7, tail W0..W2 (RAM words 2, 3,
+    // 4, 6..16, as stored: big-endian packed payload bytes).
+    reg [32*CHAIN_W-1:0] chain_q;
+
+    // job facts table
+    reg [31:0] meta_id_q [0:(1<<META_LOG2)-1];
+    reg [15:0] meta_gen_q [0:(1<<META_LOG2)-1];
+    reg [31:0] meta_ntime_q [0:(1<<META_LOG2)-1];
+
+    // ---- job RAM ----
+    // Two banks of 2^HAW words; the command unit writes the bank that is
+    // not current.
+    wire [31:0] rw;
+    wire        jw_in_bank = ((jw_addr_i >> HAW) == {BANK_AW{1'b0}});
+
+    job_ram #(.AW(HAW + 1), .DW(32)) u_ram (
+        .clk_i     (clk_i),
+        .wr_en_i   (jw_en_i && jw_in_bank),
+        .wr_addr_i ({~cur_bank_q, jw_addr_i[HAW-1:0]}),
+        .wr_data_i (jw_data_i),
+        .rd_addr_i ({cur_bank_q, ld_cnt_q}),
+        .rd_data_o (rw)
+    );
+
+    wire offer = (st_q == S_OFFER) && run_i;
+    wire take = offer && work_ready_i;
+
+    // ---- FSM ----
+    reg job_done, abort_d, restart;
+    always @(*) begin
+        st_d = st_q;
+        cur_bank_d = cur_bank_q;
+        has_cur_d = has_cur_q;
+        has_next_d = has_next_q;
+        ld_cnt_d = ld_cnt_q;
+        meta_wr_d = meta_wr_q;
+        abort_d = 1'b0;
+        restart = 1'b0;
+        job_done = 1'b0;
+
+        case (st_q)
+            S_LOAD: begin
+                ld_cnt_d = ld_cnt_q + 5'd1;
+                if (ld_cnt_q == LAST_WORD)
+                    st_d = S_LDONE;
+            end
+            S_LDONE: st_d = S_OFFER;
+            S_OFFER: job_done = take;  // one item: taken = done
+            default: ;
+        endcase
+
+        // A finished job hands over to the queued one, if any.
+        if (job_done) begin
+            if (has_next_q) begin
+                cur_bank_d = ~cur_bank_q;
+                has_next_d = 1'b0;
+                st_d = S_LOAD;
+                ld_cnt_d = 5'd0;
+            end else begin
+                has_cur_d = 1'b0;
+                st_d = S_IDLE;
+            end
+        end
+
+        if (job_begin_i)
+            has_next_d = 1'b0;
+
+        if (job_commit_i) begin
+            if (job_queue_i && has_cur_d) begin
+                has_next_d = 1'b1;
+            end else begin
+                // Replace (or queue onto an idle engine): start it now.
+                if (has_cur_q)
+                    abort_d = 1'b1;
+                cur_bank_d = ~cur_bank_q;
+                has_cur_d = 1'b1;
+                has_next_d = 1'b0;
+                st_d = S_LOAD;
+                ld_cnt_d = 5'd0;
+                restart = 1'b1;
+            end
+        end
+
+        if (flush_i) begin
+            has_cur_d = 1'b0;
+            has_next_d = 1'b0;
+            st_d = S_IDLE;
+            restart = 1'b1;
+        end
+
+        if (st_d == S_LOAD && st_q != S_LOAD)
+            meta_wr_d = meta_wr_q + 1'b1;
+    end
+
+    always @(posedge clk_i or negedge rst_ni) begin
+        if (!rst_ni) begin
+            st_q <= S_IDLE;
+            core_abort_o <= 1'b0;
+            cur_bank_q <= 1'b0;
+            has_cur_q <= 1'b0;
+            has_next_q <= 1'b0;
+            ld_cnt_q <= 5'd0;
+            ld_prev_q <= 5'd0;
+            ld_vld_q <= 1'b0;
+            meta_wr_q <= {META_LOG2{1'b0}};
+            stat_version_o <= 32'd0;
+        end else begin
+            st_q <= st_d;
+            core_abort_o <= abort_d;
+            cur_bank_q <= cur_bank_d;
+            has_cur_q <= has_cur_d;
+            has_next_q <= has_next_d;
+            ld_cnt_q <= ld_cnt_d;
+            ld_prev_q <= ld_cnt_q;
+            // a restarted load drops the word still on its way
+            ld_vld_q <= (st_q == S_LOAD) && !restart;
+            meta_wr_q <= meta_wr_d;
+            if (take)
+                stat_version_o <= bswap(chain_q[64 +: 32]);
+        end
+    end
+
+    // Nothing rolls in header mode.
+    always @(*) begin
+        stat_en2_o = 64'd0;
+        rolls_o = 32'd0;
+    end
+
+    // ---- job registers: loaded from RAM as the words arrive ----
+    // Words 0, 1 and 5 are facts (generation, job_id, ntime); every other
+    // word shifts into the item chain. A load that is cut short by a
+    // replacing JOB restarts on the same table entry (meta_wr_q does not
+    // step), a FLUSH purges every share that could point at it.
+    wire ld_fact = (ld_prev_q == 5'd0) || (ld_prev_q == 5'd1) ||
+                   (ld_prev_q == 5'd5);
+    always @(posedge clk_i) begin
+        if (ld_vld_q && !ld_fact)
+            chain_q <= {rw, chain_q[32*CHAIN_W-1:32]};
+        if (ld_vld_q && ld_prev_q == 5'd0)
+            meta_gen_q[meta_wr_q] <= {rw[7:0], rw[15:8]};  // u16 LE at 2..3
+        if (ld_vld_q && ld_prev_q == 5'd1) begin
+            job_id_q <= bswap(rw);
+            meta_id_q[meta_wr_q] <= bswap(rw);
+        end
+        if (ld_vld_q && ld_prev_q == 5'd5)
+            meta_ntime_q[meta_wr_q] <= bswap(rw);
+    end
+
+    // Chain word i (0 = first to arrive) as the payload stored it.
+    function [31:0] cw;
+        input [32*CHAIN_W-1:0] c;
+        input integer i;
+        begin
+            cw = c[32 * i +: 32];
+        end
+    endfunction
+
+    // Midstate H0..H7 are u32 LE on the wire (chain words 3..10); the tail
+    // is header[64:76] read as three big-endian words (chain words 11..13).
+    assign work_midstate_o = {bswap(cw(chain_q, 3)), bswap(cw(chain_q, 4)),
+                              bswap(cw(chain_q, 5)), bswap(cw(chain_q, 6)),
+                              bswap(cw(chain_q, 7)), bswap(cw(chain_q, 8)),
+                              bswap(cw(chain_q, 9)), bswap(cw(chain_q, 10))};
+    assign work_tail_o = {cw(chain_q, 11), cw(chain_q, 12), cw(chain_q, 13)};
+    assign work_nonce_start_o = bswap(cw(chain_q, 0));
+    assign work_nonce_count_o = bswap(cw(chain_q, 1));
+    assign work_tag_o = {meta_wr_q, 64'd0, bswap(cw(chain_q, 2))};
+    assign work_valid_o = offer;
+
+    assign job_active_o = has_cur_q;
+    assign job_queued_o = has_next_q;
+    assign meta_job_id_o = meta_id_q[meta_idx_i];
+    assign meta_gen_o = meta_gen_q[meta_idx_i];
+    assign meta_ntime_o = meta_ntime_q[meta_idx_i];
+    assign meta_en2_size_o = 4'd0;
+    assign stat_job_id_o = job_id_q;
+
+    // job_engine's sizing parameters have no use in header mode.
+    wire [31:0] unused_par = MAX_REM_BLOCKS + MAX_BRANCH + REM_BASE + BR_BASE;
+    wire unused_sig = &{1'b0, unused_par};
+
+endmodule
+
+`default_nettype wire
