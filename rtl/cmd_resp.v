@@ -13,10 +13,15 @@
 //   work in flight but keeps the FIFO), until the FIFO has stayed empty
 //   for PURGE_QUIET clocks. A SHARE frame already on its way finishes
 //   first, so no share of an older generation follows the ACK.
+//   STRATUM=0 (header-mode-only device): INFO says header mode only, with
+//   no Stratum limits (max_rem_bytes, max_branch, max_version_bits and
+//   en2_max 0); SHARE extranonce2 / en2_size and STATUS extranonce2 /
+//   rolls are 0, as header mode makes them anyway.
 // Payload layouts: include/tandem_proto.h (all numbers little-endian).
 module cmd_resp #(
+    parameter integer STRATUM = 1,            // INFO work_modes: 1 both, 0 header
     parameter integer PIPELINES = 1,          // INFO pipelines, 1..64
-    parameter integer LOOP_LOG2 = 0,          // INFO loop_log2, 0..6
+    parameter integer LOOP_LOG2 = 0,          // INFO loop_log2, 0..7
     parameter integer SLOTS = 8,              // target slots, 1..16
     parameter integer CLK_HZ = 48000000,      // INFO clock_hz
     parameter integer MAX_PAYLOAD = 1132,     // INFO max_payload, <= 1536
@@ -94,8 +99,13 @@ module cmd_resp #(
         end
     endfunction
 
-    // INFO payload, byte k in [8k+7:8k].
-    localparam integer REM_BYTES = 64 * MAX_REM_BLOCKS;
+    // INFO payload, byte k in [8k+7:8k]. Without Stratum jobs the device
+    // has no remainder, branch, version or extranonce2 limits to offer.
+    localparam integer REM_BYTES = (STRATUM != 0) ? 64 * MAX_REM_BLOCKS : 0;
+    localparam integer BRANCH = (STRATUM != 0) ? MAX_BRANCH : 0;
+    localparam [7:0] VERSION_BITS = (STRATUM != 0) ? 8'd32 : 8'd0;
+    localparam [7:0] WORK_MODES = (STRATUM != 0) ? 8'h03 : 8'h01;
+    localparam [7:0] EN2_MAX = (STRATUM != 0) ? 8'd8 : 8'd0;
     wire [255:0] info_pl;
     assign info_pl[7:0] = 8'd1;                        //  0 proto_version
     assign info_pl[15:8] = PIPELINES[7:0];             //  1 pipelines
@@ -104,10 +114,10 @@ module cmd_resp #(
     assign info_pl[63:32] = CLK_HZ[31:0];              //  4 clock_hz
     assign info_pl[79:64] = MAX_PAYLOAD[15:0];         //  8 max_payload
     assign info_pl[95:80] = REM_BYTES[15:0];           // 10 max_rem_bytes
-    assign info_pl[103:96] = MAX_BRANCH[7:0];          // 12 max_branch
-    assign info_pl[111:104] = 8'd32;                   // 13 max_version_bits
-    assign info_pl[119:112] = 8'h03;                   // 14 work_modes
-    assign info_pl[127:120] = 8'd8;                    // 15 en2_max
+    assign info_pl[103:96] = BRANCH[7:0];              // 12 max_branch
+    assign info_pl[111:104] = VERSION_BITS;            // 13 max_version_bits
+    assign info_pl[119:112] = WORK_MODES;              // 14 work_modes
+    assign info_pl[127:120] = EN2_MAX;                 // 15 en2_max
     assign info_pl[159:128] = BUILD_ID;                // 16 build_id
     assign info_pl[223:160] = str_bytes(SERIAL);       // 20 serial
     assign info_pl[255:224] = 32'd0;                   // 28 flags
@@ -116,24 +126,32 @@ module cmd_resp #(
     assign meta_idx_o = share_tag_i[TAG_W-1:96];
     wire [63:0] sh_en2 = share_tag_i[95:32];
     wire [31:0] sh_version = share_tag_i[31:0];
-    reg  [63:0] sh_en2_masked;
-    integer j;
-    always @(*) begin
-        for (j = 0; j < 8; j = j + 1)
-            sh_en2_masked[8 * j +: 8] = (j < meta_en2_size_i) ?
-                                        sh_en2[8 * j +: 8] : 8'd0;
-    end
+    wire [3:0]  sh_en2_size = (STRATUM != 0) ? meta_en2_size_i : 4'd0;
+    wire [63:0] sh_en2_masked;   // bytes beyond en2_size are 0
+    genvar gj;
+    generate
+        for (gj = 0; gj < 8; gj = gj + 1) begin : g_en2
+            if (STRATUM != 0) begin : g_byte
+                assign sh_en2_masked[8 * gj +: 8] =
+                    (gj < meta_en2_size_i) ? sh_en2[8 * gj +: 8] : 8'd0;
+            end else begin : g_zero
+                assign sh_en2_masked[8 * gj +: 8] = 8'd0;
+            end
+        end
+    endgenerate
+    wire [63:0] st_en2 = (STRATUM != 0) ? stat_en2_i : 64'd0;
+    wire [31:0] st_rolls = (STRATUM != 0) ? rolls_i : 32'd0;
     wire [15:0] sh_map16 = {{(16 - SLOTS){1'b0}}, share_map_i};
     wire [7:0]  sh_pipe8 = {{(8 - PIW){1'b0}}, share_pipe_i};
     wire [255:0] share_pl = {
-        16'd0, {4'd0, meta_en2_size_i}, sh_pipe8, sh_en2_masked,
+        16'd0, {4'd0, sh_en2_size}, sh_pipe8, sh_en2_masked,
         meta_ntime_i, sh_version, share_nonce_i, sh_map16, meta_gen_i,
         meta_job_id_i
     };
     wire [7:0] state = {5'd0, job_queued_i, job_active_i, run_i};
     wire [383:0] status_pl = {
-        rolls_i, frame_errors_i, crc_errors_i, overflows_i, shares_o,
-        stat_version_i, stat_en2_i, 8'd0, state, generation_i,
+        st_rolls, frame_errors_i, crc_errors_i, overflows_i, shares_o,
+        stat_version_i, st_en2, 8'd0, state, generation_i,
         stat_job_id_i, hash_count_i
     };
 
@@ -215,7 +233,7 @@ module cmd_resp #(
         frame_data_o <= (frame_addr_i[5:0] < 6'd48) ?
                         pl_q[{frame_addr_i[5:0], 3'd0} +: 8] : 8'd0;
 
-    wire unused_sig = &{1'b0, frame_addr_i[15:6]};
+    wire unused_sig = &{1'b0, frame_addr_i[15:6], sh_en2, stat_en2_i, rolls_i};
 
 endmodule
 

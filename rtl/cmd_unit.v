@@ -19,15 +19,20 @@
 //   A bad length gives NAK LENGTH, a field out of the protocol's range NAK
 //   FIELD, beyond this device's limits NAK LIMIT (detail = the payload
 //   offset of the field), a JOB of another generation NAK STALE, a queued
-//   JOB while one already waits NAK BUSY, an unknown mode NAK MODE. A
-//   refused frame changes nothing. The frame is released before the answer
-//   is queued, so the receiver can take the next one meanwhile.
-// Parameters: see below; BANK_AW, REM_BASE, BR_BASE must match job_engine.
+//   JOB while one already waits NAK BUSY, an unknown mode NAK MODE (also a
+//   Stratum JOB when STRATUM=0; detail 0, the mode field). A refused frame
+//   changes nothing. The frame is released before the answer is queued, so
+//   the receiver can take the next one meanwhile.
+// Parameters: see below; BANK_AW, REM_BASE, BR_BASE must match job_engine
+//   (STRATUM=1) or job_header (STRATUM=0: BANK_AW >= 5). frame_len_i is at
+//   most 2^BUF_AW - 10 (link_frame_rx drops longer frames: its BUF_LOG2
+//   rule), so payload offsets and lengths are kept in BUF_AW bits.
 module cmd_unit #(
+    parameter integer STRATUM = 1,          // 1 header + Stratum JOBs, 0 header only
     parameter integer SLOTS = 8,            // target slots, 1..16
     parameter integer MAX_REM_BLOCKS = 8,   // remainder blocks, 1..8
     parameter integer MAX_BRANCH = 16,      // merkle depth, 0..16
-    parameter integer BUF_AW = 11,          // frame payload address bits
+    parameter integer BUF_AW = 11,          // frame payload address bits, 10..16
     parameter integer BANK_AW = 9,          // job RAM bank address bits
     parameter integer REM_BASE = 32,        // job RAM remainder word
     parameter integer BR_BASE = 160         // job RAM branch word
@@ -41,7 +46,7 @@ module cmd_unit #(
     input  wire [7:0]         frame_type_i,
     input  wire [7:0]         frame_seq_i,
     input  wire [15:0]        frame_len_i,
-    output reg  [BUF_AW-1:0]  frame_addr_o,
+    output wire [BUF_AW-1:0]  frame_addr_o,
     input  wire [7:0]         frame_data_i,
 
     // Answer request to cmd_resp (held until resp_ready_i).
@@ -61,8 +66,8 @@ module cmd_unit #(
 
     // Job engine.
     output reg                jw_en_o,
-    output reg  [BANK_AW-1:0] jw_addr_o,
-    output reg  [31:0]        jw_data_o,
+    output wire [BANK_AW-1:0] jw_addr_o,
+    output wire [31:0]        jw_data_o,
     output reg                job_begin_o,
     output reg                job_commit_o,
     output reg                job_queue_o,
@@ -86,51 +91,72 @@ module cmd_unit #(
     localparam [7:0] N_LENGTH = 8'd1, N_FIELD = 8'd2, N_STALE = 8'd3,
                      N_MODE = 8'd4, N_TYPE = 8'd5, N_BUSY = 8'd6,
                      N_LIMIT = 8'd7;
+    // Payload offsets.
+    localparam [BUF_AW-1:0] A_ZERO = 0, A_ONE = 1, A_TWO = 2,
+                            A_ENTRY = 34,  // TARGET_SET entry bytes
+                            A_STR = 96;    // JOB: rem_blocks .. branch_count
+    localparam [BANK_AW-1:0] W_ONE = 1;
 
-    localparam [4:0] S_IDLE = 5'd0,
-                     S_FETCH = 5'd1,   // 4 bytes from fa_q into f_q
-                     S_DISPATCH = 5'd2,
-                     S_JOB_HEAD = 5'd3,
-                     S_JOB_STR = 5'd4,
-                     S_JOB_COPY = 5'd5,
-                     S_JOB_DONE = 5'd6,
-                     S_FLUSH = 5'd7,
-                     S_RUN = 5'd8,
-                     S_TS_SCAN = 5'd9,
-                     S_TS_ENTRY = 5'd10,
-                     S_TS_VALUE = 5'd11,
-                     S_TS_WRITE = 5'd12,
-                     S_ANSWER = 5'd13,
-                     S_WAIT = 5'd14;
+    localparam [3:0] S_IDLE = 4'd0,
+                     S_FETCH = 4'd1,   // 4 bytes from fa_q into f_q
+                     S_DISPATCH = 4'd2,
+                     S_JOB_HEAD = 4'd3,
+                     S_JOB_STR = 4'd4,
+                     S_JOB_DONE = 4'd5,
+                     S_JOB_COPY = 4'd6,
+                     S_FLUSH = 4'd7,
+                     S_RUN = 4'd8,
+                     S_TS_SCAN = 4'd9,
+                     S_TS_ENTRY = 4'd10,
+                     S_TS_VALUE = 4'd11,
+                     S_TS_WRITE = 4'd12,
+                     S_ANSWER = 4'd13,
+                     S_WAIT = 4'd14;
 
-    reg [4:0]  st_q, ret_q;
+    reg [3:0]  st_q, ret_q;
     reg [2:0]  fk_q;            // fetch step 0..4
-    reg [15:0] fa_q;            // fetch / copy address
-    reg [31:0] f_q;             // fetched bytes, byte 0 in [7:0]
-    reg [7:0]  type_q;
-    reg [15:0] len_q;
+    reg [BUF_AW-1:0] fa_q;      // fetch / copy address
+    reg [31:0] f_q;             // fetched bytes, byte 0 in [7:0] (4th
+                                // byte of a copied JOB word in [31:24])
+    reg [BUF_AW-1:0] len_q;     // payload length (< 2^BUF_AW, see above)
     reg [3:0]  rem_q;
     reg [4:0]  br_q;
     reg        queue_q;
-    reg [15:0] off_q;           // TARGET_SET entry offset
+    reg [BUF_AW-1:0] off_q;     // TARGET_SET entry offset
     reg [5:0]  tk_q;            // target byte counter
-    reg [10:0] wq_q;            // JOB: words written
-    reg [15:0] ca_q;            // JOB: bytes received by the copy
+    reg        pend_q;          // JOB copy: the byte at fa_q - 1 arrives
+    reg [BANK_AW-1:0] wa_q;     // JOB copy: job RAM word of the next write
 
-    // Payload word -> job RAM address (rtl/job_engine.v layout).
-    reg [15:0] wq_addr;
+    wire [15:0] len16 = {{(16 - BUF_AW){1'b0}}, len_q};
+    // (no wrap: off_q + 34 <= 578 < 2^BUF_AW in a TARGET_SET of <= 544)
+    wire [BUF_AW-1:0] off_nx = off_q + A_ENTRY;
+    wire off_hi = |off_q[BUF_AW-1:8];   // NAK detail saturates at 255
+
+    // Job RAM address after wa_q (rtl/job_engine.v layout): payload words
+    // 0..26 at 0..26, the remainder at REM_BASE, the branch at BR_BASE.
+    // A header JOB is words 0..16 only.
+    wire [15:0] wa16 = {{(16 - BANK_AW){1'b0}}, wa_q};
+    wire [15:0] rem_last = REM_BASE[15:0] + {8'd0, rem_q, 4'd0} - 16'd1;
+    reg  [BANK_AW-1:0] wa_next;
     always @(*) begin
-        if (wq_q < 11'd27)
-            wq_addr = {5'd0, wq_q};
-        else if ({5'd0, wq_q} < 16'd27 + {8'd0, rem_q, 4'd0})
-            wq_addr = REM_BASE[15:0] + {5'd0, wq_q} - 16'd27;
+        if (STRATUM == 0)
+            wa_next = wa_q + W_ONE;
+        else if (wa16 == 16'd26)
+            wa_next = REM_BASE[BANK_AW-1:0];
+        else if (wa16 == rem_last)
+            wa_next = BR_BASE[BANK_AW-1:0];
         else
-            wq_addr = BR_BASE[15:0] + {5'd0, wq_q} - 16'd27 -
-                      {8'd0, rem_q, 4'd0};
+            wa_next = wa_q + W_ONE;
     end
 
     // Expected stratum JOB length: 108 + 64*rem + 32*branch.
     wire [15:0] str_len = 16'd108 + {6'd0, rem_q, 6'd0} + {6'd0, br_q, 5'd0};
+
+    // The copy gathers four payload bytes {p0,p1,p2,p3} with p0 in [7:0];
+    // the job RAM word packs them big-endian.
+    assign jw_data_o = {f_q[7:0], f_q[15:8], f_q[23:16], f_q[31:24]};
+    assign jw_addr_o = wa_q;
+    assign frame_addr_o = fa_q;
 
     task answer;
         input [1:0] kind;
@@ -145,8 +171,8 @@ module cmd_unit #(
     endtask
 
     task fetch;
-        input [15:0] addr;
-        input [4:0] ret;
+        input [BUF_AW-1:0] addr;
+        input [3:0] ret;
         begin
             fa_q <= addr;
             fk_q <= 3'd0;
@@ -155,11 +181,22 @@ module cmd_unit #(
         end
     endtask
 
+    // Starts copying the (validated) JOB into the free job-RAM bank.
+    task copy_job;
+        begin
+            job_begin_o <= 1'b1;
+            fa_q <= A_ZERO;
+            wa_q <= {BANK_AW{1'b0}};
+            st_q <= S_JOB_COPY;
+        end
+    endtask
+
     always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
             st_q <= S_IDLE;
             ret_q <= S_IDLE;
             fk_q <= 3'd0;
+            pend_q <= 1'b0;
             frame_ready_o <= 1'b0;
             resp_valid_o <= 1'b0;
             resp_purge_o <= 1'b0;
@@ -180,12 +217,15 @@ module cmd_unit #(
             job_commit_o <= 1'b0;
             flush_o <= 1'b0;
             core_stop_o <= 1'b0;
+            // JOB copy: an address went out this clock, its byte comes next
+            pend_q <= (st_q == S_JOB_COPY) && (fa_q != len_q);
+            if (jw_en_o)
+                wa_q <= wa_next;
             case (st_q)
                 S_IDLE: begin
                     resp_purge_o <= 1'b0;
                     if (frame_valid_i) begin
-                        type_q <= frame_type_i;
-                        len_q <= frame_len_i;
+                        len_q <= frame_len_i[BUF_AW-1:0];
                         resp_type_o <= frame_type_i;
                         resp_seq_o <= frame_seq_i;
                         st_q <= S_DISPATCH;
@@ -194,50 +234,51 @@ module cmd_unit #(
                 S_FETCH: begin
                     // address k at step k, its byte arrives at step k+1
                     fk_q <= fk_q + 3'd1;
-                    fa_q <= fa_q + 16'd1;
+                    fa_q <= fa_q + A_ONE;
                     if (fk_q != 3'd0)
                         f_q <= {frame_data_i, f_q[31:8]};
                     if (fk_q == 3'd4)
                         st_q <= ret_q;
                 end
                 S_DISPATCH: begin
-                    case (type_q)
+                    case (resp_type_o)
                         T_INFO_GET, T_STATUS_GET:
-                            if (len_q != 16'd0) begin
+                            if (len16 != 16'd0) begin
                                 cmd_errors_o <= cmd_errors_o + 32'd1;
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
-                                answer(type_q == T_INFO_GET ? R_INFO : R_STATUS,
+                                answer(resp_type_o == T_INFO_GET ? R_INFO
+                                                                 : R_STATUS,
                                        8'd0, 8'd0);
                             end
                         T_RUN:
-                            if (len_q != 16'd1) begin
+                            if (len16 != 16'd1) begin
                                 cmd_errors_o <= cmd_errors_o + 32'd1;
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
-                                fetch(16'd0, S_RUN);
+                                fetch(A_ZERO, S_RUN);
                             end
                         T_FLUSH:
-                            if (len_q != 16'd2) begin
+                            if (len16 != 16'd2) begin
                                 cmd_errors_o <= cmd_errors_o + 32'd1;
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
-                                fetch(16'd0, S_FLUSH);
+                                fetch(A_ZERO, S_FLUSH);
                             end
                         T_TARGET_SET:
-                            if (len_q == 16'd0 || len_q > 16'd544) begin
+                            if (len16 == 16'd0 || len16 > 16'd544) begin
                                 cmd_errors_o <= cmd_errors_o + 32'd1;
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
-                                off_q <= 16'd0;
-                                fetch(16'd0, S_TS_SCAN);
+                                off_q <= A_ZERO;
+                                fetch(A_ZERO, S_TS_SCAN);
                             end
                         T_JOB:
-                            if (len_q < 16'd24) begin
+                            if (len16 < 16'd24) begin
                                 cmd_errors_o <= cmd_errors_o + 32'd1;
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
-                                fetch(16'd0, S_JOB_HEAD);
+                                fetch(A_ZERO, S_JOB_HEAD);
                             end
                         default: begin
                             cmd_errors_o <= cmd_errors_o + 32'd1;
@@ -264,32 +305,32 @@ module cmd_unit #(
                 // ---- TARGET_SET: scan slots, then write ----
                 S_TS_SCAN: begin
                     // f_q[7:0] = slot of the entry at off_q
-                    if (off_q + 16'd34 > len_q) begin
+                    if (off_nx > len_q) begin
                         cmd_errors_o <= cmd_errors_o + 32'd1;
                         answer(R_NAK, N_LENGTH, 8'd0);
                     end else if (f_q[7:0] >= 8'd16) begin
-                        answer(R_NAK, N_FIELD, off_q > 16'd255 ? 8'hff : off_q[7:0]);
+                        answer(R_NAK, N_FIELD, off_hi ? 8'hff : off_q[7:0]);
                     end else if (f_q[7:0] >= SLOTS[7:0]) begin
-                        answer(R_NAK, N_LIMIT, off_q > 16'd255 ? 8'hff : off_q[7:0]);
-                    end else if (off_q + 16'd34 == len_q) begin
-                        off_q <= 16'd0;
-                        fetch(16'd0, S_TS_ENTRY);
+                        answer(R_NAK, N_LIMIT, off_hi ? 8'hff : off_q[7:0]);
+                    end else if (off_nx == len_q) begin
+                        off_q <= A_ZERO;
+                        fetch(A_ZERO, S_TS_ENTRY);
                     end else begin
-                        off_q <= off_q + 16'd34;
-                        fetch(off_q + 16'd34, S_TS_SCAN);
+                        off_q <= off_nx;
+                        fetch(off_nx, S_TS_SCAN);
                     end
                 end
                 S_TS_ENTRY: begin
                     tgt_slot_o <= f_q[3:0];
                     tgt_en_o <= f_q[8];
-                    fa_q <= off_q + 16'd2;
+                    fa_q <= off_q + A_TWO;
                     tk_q <= 6'd0;
                     st_q <= S_TS_VALUE;
                 end
                 S_TS_VALUE: begin
                     // 32 little-endian target bytes: byte 0 ends in [7:0]
                     tk_q <= tk_q + 6'd1;
-                    fa_q <= fa_q + 16'd1;
+                    fa_q <= fa_q + A_ONE;
                     if (tk_q != 6'd0)
                         tgt_value_o <= {frame_data_i, tgt_value_o[255:8]};
                     if (tk_q == 6'd32) begin
@@ -300,11 +341,11 @@ module cmd_unit #(
                 S_TS_WRITE: begin
                     if (tgt_ready_i) begin
                         tgt_we_o <= 1'b0;
-                        if (off_q + 16'd34 == len_q) begin
+                        if (off_nx == len_q) begin
                             answer(R_ACK, 8'd0, 8'd0);
                         end else begin
-                            off_q <= off_q + 16'd34;
-                            fetch(off_q + 16'd34, S_TS_ENTRY);
+                            off_q <= off_nx;
+                            fetch(off_nx, S_TS_ENTRY);
                         end
                     end
                 end
@@ -313,12 +354,13 @@ module cmd_unit #(
                 S_JOB_HEAD: begin
                     // f_q = mode | flags | generation
                     queue_q <= f_q[8];
-                    if (f_q[7:0] > 8'd1) begin
+                    if (f_q[7:0] > 8'd1 ||
+                        (STRATUM == 0 && f_q[7:0] != 8'd0)) begin
                         answer(R_NAK, N_MODE, 8'd0);
                     end else if (f_q[31:16] != generation_o) begin
                         answer(R_NAK, N_STALE, 8'd2);
                     end else if (f_q[7:0] == 8'd0) begin
-                        if (len_q != 16'd68) begin
+                        if (len16 != 16'd68) begin
                             cmd_errors_o <= cmd_errors_o + 32'd1;
                             answer(R_NAK, N_LENGTH, 8'd0);
                         end else if (f_q[8] && job_queued_i) begin
@@ -326,20 +368,16 @@ module cmd_unit #(
                         end else begin
                             rem_q <= 4'd0;
                             br_q <= 5'd0;
-                            job_begin_o <= 1'b1;
-                            fa_q <= 16'd0;
-                            ca_q <= 16'd0;
-                            wq_q <= 11'd0;
-                            st_q <= S_JOB_COPY;
+                            copy_job;
                         end
-                    end else if (len_q < 16'd108) begin
+                    end else if (len16 < 16'd108) begin
                         cmd_errors_o <= cmd_errors_o + 32'd1;
                         answer(R_NAK, N_LENGTH, 8'd0);
                     end else begin
-                        fetch(16'd96, S_JOB_STR);
+                        fetch(A_STR, S_JOB_STR);
                     end
                 end
-                S_JOB_STR: begin
+                S_JOB_STR: if (STRATUM != 0) begin
                     // f_q = rem_blocks | en2_offset | en2_size | branch_count
                     rem_q <= f_q[3:0];
                     br_q <= f_q[28:24];
@@ -359,35 +397,27 @@ module cmd_unit #(
                     else
                         st_q <= S_JOB_DONE;  // length check next clock
                 end
-                S_JOB_DONE: begin
+                S_JOB_DONE: if (STRATUM != 0) begin
                     // rem_q / br_q now hold the validated sizes
-                    if (len_q != str_len) begin
+                    if (len16 != str_len) begin
                         cmd_errors_o <= cmd_errors_o + 32'd1;
                         answer(R_NAK, N_LENGTH, 8'd0);
                     end else if (queue_q && job_queued_i) begin
                         answer(R_NAK, N_BUSY, 8'd0);
                     end else begin
-                        job_begin_o <= 1'b1;
-                        fa_q <= 16'd0;
-                        ca_q <= 16'd0;
-                        wq_q <= 11'd0;
-                        st_q <= S_JOB_COPY;
+                        copy_job;
                     end
                 end
                 S_JOB_COPY: begin
-                    // address fa_q out now, its byte comes next clock
+                    // address fa_q out now, its byte comes next clock; the
+                    // byte arriving now is payload byte fa_q - 1
                     if (fa_q != len_q)
-                        fa_q <= fa_q + 16'd1;
-                    if (ca_q != fa_q) begin
-                        ca_q <= ca_q + 16'd1;
-                        f_q <= {f_q[23:0], frame_data_i};  // big-endian word
-                        if (ca_q[1:0] == 2'd3) begin
-                            jw_en_o <= 1'b1;
-                            jw_addr_o <= wq_addr[BANK_AW-1:0];
-                            jw_data_o <= {f_q[23:0], frame_data_i};
-                            wq_q <= wq_q + 11'd1;
-                        end
-                        if (ca_q + 16'd1 == len_q) begin
+                        fa_q <= fa_q + A_ONE;
+                    if (pend_q) begin
+                        f_q <= {frame_data_i, f_q[31:8]};
+                        if (fa_q[1:0] == 2'd0)
+                            jw_en_o <= 1'b1;  // a whole word: write it
+                        if (fa_q == len_q) begin
                             job_commit_o <= 1'b1;
                             job_queue_o <= queue_q;
                             answer(R_ACK, 8'd0, 8'd0);
@@ -412,11 +442,7 @@ module cmd_unit #(
         end
     end
 
-    always @(*) begin
-        frame_addr_o = fa_q[BUF_AW-1:0];
-    end
-
-    wire unused_sig = &{1'b0, wq_addr};
+    wire unused_sig = &{1'b0, frame_len_i[15:BUF_AW]};
 
 endmodule
 

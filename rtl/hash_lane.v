@@ -68,6 +68,9 @@ module hash_lane (
 	assign out_o = h_q + add_i;
 
 	// --- message memory -----------------------------------------------------
+	// a read that meets the write on one address is never used: no
+	// read-first emulation logic
+	(* no_rw_check *)
 	reg [31:0] mem [0:15];
 	reg [31:0] mem_q;
 	assign mem_o = mem_q;
@@ -79,7 +82,10 @@ module hash_lane (
 
 	// --- schedule ---------------------------------------------------------
 	// W[s] = sigma1(W[s-2]) + W[s-7] + sigma0(W[s-15]) + W[s-16]
+	// the reads never hit the address written (7 and 15 words apart)
+	(* no_rw_check *)
 	reg  [31:0] ring7 [0:15];
+	(* no_rw_check *)
 	reg  [31:0] ring15 [0:15];
 	reg  [31:0] w7_q, w15_q;      // W[s-7], W[s-15] for the next step
 	wire [31:0] w_exp = ssig1(w2_q) + w7_q + ssig0(w15_q) + w16_q;

@@ -111,6 +111,9 @@ module hash_lanes #(
 	wire [2:0] k8r = 3'd7 - cnt_q[2:0];
 
 	// --- job memory ---------------------------------------------------------
+	// read and write never meet on one address in a clock that matters:
+	// no read-first emulation logic
+	(* no_rw_check *)
 	reg  [31:0] jmem [0:15];
 	reg  [31:0] jrd_q;
 	reg  [3:0]  jraddr;
@@ -137,7 +140,7 @@ module hash_lanes #(
 	// --- sequencer outputs (combinational) ----------------------------------
 	reg        adv, op_round, op_shift, sch_step;
 	reg [2:0]  sch_src;
-	reg [6:0]  sch_s;
+	reg [6:0]  sch_s;       // step index (the constants below use it)
 	reg [31:0] sch_c, sin, add;
 	reg        mem_we;
 	reg [3:0]  mem_waddr, mem_raddr;
@@ -158,7 +161,16 @@ module hash_lanes #(
 		jraddr = 4'd0;
 		jwe = 1'b0;
 		jwaddr = cnt_q[3:0];
-		jwdata = work_midstate_i[255 - 32 * cnt_q[2:0] -: 32];
+		case (k8)                           // midstate word k8
+		3'd0: jwdata = work_midstate_i[255:224];
+		3'd1: jwdata = work_midstate_i[223:192];
+		3'd2: jwdata = work_midstate_i[191:160];
+		3'd3: jwdata = work_midstate_i[159:128];
+		3'd4: jwdata = work_midstate_i[127:96];
+		3'd5: jwdata = work_midstate_i[95:64];
+		3'd6: jwdata = work_midstate_i[63:32];
+		default: jwdata = work_midstate_i[31:0];
+		endcase
 		case (ph_q)
 		P_WR: begin
 			jwe = !cnt_q[3];
@@ -252,7 +264,24 @@ module hash_lanes #(
 		endcase
 	end
 
-	wire [31:0] sch_k = sha256_k(sch_s);
+	// K[s] from a registered table (block RAM where the family has one),
+	// looked up a clock ahead: s_next is the step index of the next clock
+	// wherever that clock has a step (other values are never used).
+	reg [6:0]  s_next;
+	reg [31:0] k_q;
+	always @(*)
+		case (ph_q)
+		P_PL, P_D1: s_next = (k8 == 3'd7) ? 7'd1 : 7'd0;
+		P_PR, P_H1, P_H2: s_next = cnt_q + 7'd2;
+		P_L: s_next = (k8 == 3'd7) ? 7'd4 :
+			      (k8 >= 3'd3) ? {4'd0, k8 - 3'd3} : 7'd0;
+		P_CMP: s_next = 7'd4;
+		default: s_next = 7'd0;
+		endcase
+	always @(posedge clk_i)
+		if (adv)
+			k_q <= sha256_k({1'b0, s_next[5:0]});
+	wire [31:0] sch_k = k_q;
 
 	// schedule ring pointer: s mod 16 of the next step, in every lane
 	reg  [3:0] wp_q;
