@@ -107,26 +107,13 @@ module hash_lanes #(
 	reg [95:0]    tail_q;   // W[0..2] of the first hash
 	reg [TAG_W-1:0] tag_q;
 
-	wire [2:0] k8 = cnt_q[2:0];       // shift clock 0..7
-	wire [2:0] k8r = 3'd7 - cnt_q[2:0];
-
 	// --- job memory ---------------------------------------------------------
 	// read and write never meet on one address in a clock that matters:
 	// no read-first emulation logic
 	(* no_rw_check *)
 	reg  [31:0] jmem [0:15];
 	reg  [31:0] jrd_q;
-	reg  [3:0]  jraddr;
-	reg         jwe;
-	reg  [3:0]  jwaddr;
-	reg  [31:0] jwdata;
 	wire [N*32-1:0] lane_out;
-
-	always @(posedge clk_i) begin
-		if (jwe)
-			jmem[jwaddr] <= jwdata;
-		jrd_q <= jmem[jraddr];
-	end
 
 	// --- compare unit state -----------------------------------------------
 	reg [PIW-1:0] cl_q;     // lane being compared
@@ -137,151 +124,250 @@ module hash_lanes #(
 	wire [31:0]   thr;
 	wire          thr_any;
 
-	// --- sequencer outputs (combinational) ----------------------------------
-	reg        adv, op_round, op_shift, sch_step;
-	reg [2:0]  sch_src;
-	reg [6:0]  sch_s;       // step index (the constants below use it)
-	reg [31:0] sch_c, sin, add;
-	reg        mem_we;
-	reg [3:0]  mem_waddr, mem_raddr;
+	// --- next phase ------------------------------------------------------------
+	reg [3:0] ph_d;
+	reg [6:0] cnt_d;
+	always @(*) begin
+		ph_d = ph_q;
+		cnt_d = cnt_q + 7'd1;
+		if (flush_i) begin
+			ph_d = P_IDLE;
+			cnt_d = 7'd0;
+		end else
+			case (ph_q)
+			P_IDLE, P_END: begin
+				cnt_d = 7'd0;
+				ph_d = work_valid_i ? P_WR : P_IDLE;
+			end
+			P_WR:
+				if (cnt_q == 7'd8) begin
+					ph_d = P_PL;
+					cnt_d = 7'd0;
+				end
+			P_PR:
+				if (cnt_q == 7'd2) begin
+					ph_d = P_PD;
+					cnt_d = 7'd0;
+				end
+			P_PL, P_PD, P_D1:
+				if (cnt_q == 7'd7) begin
+					ph_d = (ph_q == P_PL) ? P_PR :
+					       (ph_q == P_PD) ? P_L : P_H2;
+					cnt_d = 7'd0;
+				end
+			P_L:
+				// the set leaving was checked in clock 0, the set
+				// entering chosen then (lv_q)
+				if (cnt_q == 7'd7) begin
+					cnt_d = 7'd3;
+					ph_d = (|cand_q) ? P_CMP :
+					       (|lv_q) ? P_H1 : P_END;
+				end
+			P_CMP: begin
+				cnt_d = 7'd3;
+				if (cs_q == 2'd2 && cand_q == {N{1'b0}})
+					ph_d = (|lv_q) ? P_H1 : P_END;
+			end
+			P_H1, P_H2:
+				if (cnt_q == 7'd63) begin
+					ph_d = (ph_q == P_H1) ? P_D1 : P_L;
+					cnt_d = 7'd0;
+				end
+			default: begin
+				ph_d = P_IDLE;
+				cnt_d = 7'd0;
+			end
+			endcase
+	end
+
+	// --- sequencer -------------------------------------------------------------
+	// Every control is decoded from the next phase and registered, so the
+	// lanes see flip-flops, not a decoder, in front of their data path.
+	localparam [1:0] W_ZERO = 2'd0, W_JOB = 2'd1, W_IV = 2'd2;
+	wire [2:0] dk = cnt_d[2:0];             // shift clock 0..7 (next)
+	wire [2:0] dkr = 3'd7 - cnt_d[2:0];
+	reg        adv_d, round_d, shift_d, step_d, mwe_d, jwe_d, jwl_d;
+	reg [2:0]  src_d;
+	reg [6:0]  s_d;
+	reg [31:0] c_d;
+	reg [1:0]  sin_d, add_d;
+	reg [3:0]  mwa_d, mra_d, jra_d, jwa_d;
 
 	always @(*) begin
-		adv = 1'b1;
-		op_round = 1'b0;
-		op_shift = 1'b0;
-		sch_step = 1'b0;
-		sch_src = SRC_CONST;
-		sch_s = 7'd0;
-		sch_c = 32'd0;
-		sin = jrd_q;
-		add = 32'd0;
-		mem_we = 1'b0;
-		mem_waddr = {1'b1, k8r};
-		mem_raddr = 4'd0;
-		jraddr = 4'd0;
-		jwe = 1'b0;
-		jwaddr = cnt_q[3:0];
-		case (k8)                           // midstate word k8
-		3'd0: jwdata = work_midstate_i[255:224];
-		3'd1: jwdata = work_midstate_i[223:192];
-		3'd2: jwdata = work_midstate_i[191:160];
-		3'd3: jwdata = work_midstate_i[159:128];
-		3'd4: jwdata = work_midstate_i[127:96];
-		3'd5: jwdata = work_midstate_i[95:64];
-		3'd6: jwdata = work_midstate_i[63:32];
-		default: jwdata = work_midstate_i[31:0];
-		endcase
-		case (ph_q)
-		P_WR: begin
-			jwe = !cnt_q[3];
-			jraddr = 4'd7;                  // H7 for PL 0
+		adv_d = 1'b1;
+		round_d = 1'b0;
+		shift_d = 1'b0;
+		step_d = 1'b0;
+		src_d = SRC_CONST;
+		s_d = 7'd0;
+		c_d = 32'd0;
+		sin_d = W_JOB;
+		add_d = W_ZERO;
+		mwe_d = 1'b0;
+		mwa_d = {1'b1, dkr};
+		mra_d = 4'd0;
+		jra_d = 4'd0;
+		jwe_d = 1'b0;
+		jwl_d = 1'b0;
+		jwa_d = cnt_d[3:0];
+		case (ph_d)
+		P_WR: begin                             // midstate into jmem
+			jwe_d = !cnt_d[3];
+			jra_d = 4'd7;                   // H7 for PL 0
 		end
 		P_PL: begin                             // midstate in
-			op_shift = 1'b1;
-			jraddr = {1'b0, k8r - 3'd1};
-			if (k8 == 3'd7) begin
-				sch_step = 1'b1;        // W[0]
-				sch_c = tail_q[95:64];
+			shift_d = 1'b1;
+			jra_d = {1'b0, dkr - 3'd1};
+			if (dk == 3'd7) begin
+				step_d = 1'b1;          // W[0]
+				c_d = tail_q[95:64];
 			end
 		end
 		P_PR: begin                             // rounds 0..2
-			op_round = 1'b1;
-			sch_step = 1'b1;
-			sch_s = cnt_q + 7'd1;
-			sch_c = (cnt_q == 7'd0) ? tail_q[63:32] :
-				(cnt_q == 7'd1) ? tail_q[31:0] : 32'd0;
+			round_d = 1'b1;
+			step_d = 1'b1;
+			s_d = cnt_d + 7'd1;
+			c_d = (cnt_d == 7'd0) ? tail_q[63:32] :
+			      (cnt_d == 7'd1) ? tail_q[31:0] : 32'd0;
 		end
 		P_PD: begin                             // state after round 2 out
-			op_shift = 1'b1;
-			sin = 32'd0;
-			jwe = 1'b1;
-			jwaddr = {1'b1, k8r};
-			jwdata = lane_out[31:0];
-			jraddr = 4'd15;
+			shift_d = 1'b1;
+			sin_d = W_ZERO;
+			jwe_d = 1'b1;
+			jwl_d = 1'b1;
+			jwa_d = {1'b1, dkr};
+			jra_d = 4'd15;
 		end
 		P_L: begin                              // next state in, digest out
-			op_shift = 1'b1;
-			add = sha256_iv(k8r);
-			mem_we = 1'b1;
-			jraddr = {1'b1, k8r - 3'd1};
-			if (k8 >= 3'd4) begin
-				sch_step = 1'b1;
-				sch_s = {4'd0, k8 - 3'd4};
-				case (k8)
-				3'd4: sch_c = tail_q[95:64];
-				3'd5: sch_c = tail_q[63:32];
-				3'd6: sch_c = tail_q[31:0];
-				default: sch_src = SRC_NONCE;
+			shift_d = 1'b1;
+			add_d = W_IV;
+			mwe_d = 1'b1;
+			jra_d = {1'b1, dkr - 3'd1};
+			if (dk >= 3'd4) begin
+				step_d = 1'b1;
+				s_d = {4'd0, dk - 3'd4};
+				case (dk)
+				3'd4: c_d = tail_q[95:64];
+				3'd5: c_d = tail_q[63:32];
+				3'd6: c_d = tail_q[31:0];
+				default: src_d = SRC_NONCE;
 				endcase
 			end
 		end
-		P_CMP: begin                            // lanes wait
-			adv = 1'b0;
-			// hash word i (0 = top) is digest word 7 - i, at 15 - i
-			mem_raddr = {1'b1, 3'd7 - cmp_widx};
-		end
+		P_CMP:                                  // lanes wait
+			adv_d = 1'b0;
 		P_H1: begin                             // rounds 3..63
-			op_round = 1'b1;
-			sch_s = cnt_q + 7'd1;
-			sch_step = (cnt_q != 7'd63);
-			jraddr = 4'd7;
-			if (sch_s >= 7'd16)
-				sch_src = SRC_EXPAND;
-			else if (sch_s == 7'd4)
-				sch_c = 32'h80000000;
-			else if (sch_s == 7'd15)
-				sch_c = 32'h00000280;   // 640 bits
+			round_d = 1'b1;
+			s_d = cnt_d + 7'd1;
+			step_d = (cnt_d != 7'd63);
+			jra_d = 4'd7;
+			if (s_d >= 7'd16)
+				src_d = SRC_EXPAND;
+			else if (s_d == 7'd4)
+				c_d = 32'h80000000;
+			else if (s_d == 7'd15)
+				c_d = 32'h00000280;     // 640 bits
 		end
 		P_D1: begin                             // first digest out, IV in
-			op_shift = 1'b1;
-			sin = sha256_iv(k8r);
-			add = jrd_q;
-			mem_we = (k8 != 3'd7);
-			mem_waddr = {1'b0, k8r};
-			jraddr = {1'b0, k8r - 3'd1};
-			mem_raddr = 4'd1;
-			if (k8 == 3'd7) begin
-				sch_step = 1'b1;        // W[0] = digest word 0
-				sch_src = SRC_OUT;
+			shift_d = 1'b1;
+			sin_d = W_IV;
+			add_d = W_JOB;
+			mwe_d = (dk != 3'd7);
+			mwa_d = {1'b0, dkr};
+			jra_d = {1'b0, dkr - 3'd1};
+			mra_d = 4'd1;
+			if (dk == 3'd7) begin
+				step_d = 1'b1;          // W[0] = digest word 0
+				src_d = SRC_OUT;
 			end
 		end
 		P_H2: begin                             // rounds 0..63
-			op_round = 1'b1;
-			sch_s = cnt_q + 7'd1;
-			sch_step = (cnt_q != 7'd63);
-			mem_raddr = cnt_q[3:0] + 4'd2;
-			jraddr = 4'd15;
-			if (sch_s >= 7'd16)
-				sch_src = SRC_EXPAND;
-			else if (sch_s <= 7'd7)
-				sch_src = SRC_MSG;
-			else if (sch_s == 7'd8)
-				sch_c = 32'h80000000;
-			else if (sch_s == 7'd15)
-				sch_c = 32'h00000100;   // 256 bits
+			round_d = 1'b1;
+			s_d = cnt_d + 7'd1;
+			step_d = (cnt_d != 7'd63);
+			mra_d = cnt_d[3:0] + 4'd2;
+			jra_d = 4'd15;
+			if (s_d >= 7'd16)
+				src_d = SRC_EXPAND;
+			else if (s_d <= 7'd7)
+				src_d = SRC_MSG;
+			else if (s_d == 7'd8)
+				c_d = 32'h80000000;
+			else if (s_d == 7'd15)
+				c_d = 32'h00000100;     // 256 bits
 		end
-		default: adv = 1'b1;
+		default: adv_d = 1'b1;
 		endcase
 	end
 
-	// K[s] from a registered table (block RAM where the family has one),
-	// looked up a clock ahead: s_next is the step index of the next clock
-	// wherever that clock has a step (other values are never used).
-	reg [6:0]  s_next;
-	reg [31:0] k_q;
+	reg        adv, op_round, op_shift, sch_step, mem_we, jwe, jwl;
+	reg [2:0]  sch_src;
+	reg [31:0] sch_c, sch_k, iv_q;
+	reg [1:0]  sin_sel, add_sel;
+	reg [3:0]  mem_waddr, mra_q, jraddr, jwaddr;
+	reg [2:0]  jwk_q;
+	always @(posedge clk_i or negedge rst_ni)
+		if (!rst_ni) begin
+			adv <= 1'b1;
+			op_round <= 1'b0;
+			op_shift <= 1'b0;
+			sch_step <= 1'b0;
+			mem_we <= 1'b0;
+			jwe <= 1'b0;
+		end else begin
+			adv <= adv_d;
+			op_round <= round_d;
+			op_shift <= shift_d;
+			sch_step <= step_d;
+			mem_we <= mwe_d;
+			jwe <= jwe_d;
+		end
+	always @(posedge clk_i) begin
+		jwl <= jwl_d;
+		sch_src <= src_d;
+		sch_c <= c_d;
+		sch_k <= sha256_k({1'b0, s_d[5:0]});
+		iv_q <= sha256_iv(dkr);
+		sin_sel <= sin_d;
+		add_sel <= add_d;
+		mem_waddr <= mwa_d;
+		mra_q <= mra_d;
+		jraddr <= jra_d;
+		jwaddr <= jwa_d;
+		jwk_q <= dk;
+	end
+
+	// the words the sequencer hands to every lane
+	wire [31:0] sin = (sin_sel == W_JOB) ? jrd_q :
+			  (sin_sel == W_IV) ? iv_q : 32'd0;
+	wire [31:0] add = (add_sel == W_JOB) ? jrd_q :
+			  (add_sel == W_IV) ? iv_q : 32'd0;
+	// the compare reads the candidate lane's digest: hash word i
+	// (0 = top) is digest word 7 - i, at address 15 - i
+	wire [3:0]  mem_raddr = (ph_q == P_CMP) ? {1'b1, 3'd7 - cmp_widx} :
+			        mra_q;
+
+	reg [31:0] jwdata;
 	always @(*)
-		case (ph_q)
-		P_PL, P_D1: s_next = (k8 == 3'd7) ? 7'd1 : 7'd0;
-		P_PR, P_H1, P_H2: s_next = cnt_q + 7'd2;
-		P_L: s_next = (k8 == 3'd7) ? 7'd4 :
-			      (k8 >= 3'd3) ? {4'd0, k8 - 3'd3} : 7'd0;
-		P_CMP: s_next = 7'd4;
-		default: s_next = 7'd0;
-		endcase
-	always @(posedge clk_i)
-		if (adv)
-			k_q <= sha256_k({1'b0, s_next[5:0]});
-	wire [31:0] sch_k = k_q;
+		if (jwl)
+			jwdata = lane_out[31:0];
+		else
+			case (jwk_q)                    // midstate word jwk_q
+			3'd0: jwdata = work_midstate_i[255:224];
+			3'd1: jwdata = work_midstate_i[223:192];
+			3'd2: jwdata = work_midstate_i[191:160];
+			3'd3: jwdata = work_midstate_i[159:128];
+			3'd4: jwdata = work_midstate_i[127:96];
+			3'd5: jwdata = work_midstate_i[95:64];
+			3'd6: jwdata = work_midstate_i[63:32];
+			default: jwdata = work_midstate_i[31:0];
+			endcase
+
+	always @(posedge clk_i) begin
+		if (jwe)
+			jmem[jwaddr] <= jwdata;
+		jrd_q <= jmem[jraddr];
+	end
 
 	// schedule ring pointer: s mod 16 of the next step, in every lane
 	reg  [3:0] wp_q;
@@ -297,7 +383,11 @@ module hash_lanes #(
 	genvar p;
 	generate
 		for (p = 0; p < N; p = p + 1) begin : g_lane
-			wire [31:0] lane_nonce = cur_q + p;
+			// W[3] of this lane: cur_q is set in L clock 0, the word
+			// is pushed in L clock 7
+			reg [31:0] nw_q;
+			always @(posedge clk_i)
+				nw_q <= bswap(cur_q + p);
 			hash_lane u_lane (
 				.clk_i(clk_i),
 				.adv_i(adv),
@@ -311,7 +401,7 @@ module hash_lanes #(
 				.sch_src_i(sch_src),
 				.sch_k_i(sch_k),
 				.sch_c_i(sch_c),
-				.nonce_w_i(bswap(lane_nonce)),
+				.nonce_w_i(nw_q),
 				.mem_we_i(mem_we),
 				.mem_waddr_i(mem_waddr),
 				.mem_raddr_i(mem_raddr),
@@ -433,99 +523,53 @@ module hash_lanes #(
 			prev_q <= 32'd0;
 			cl_q <= {PIW{1'b0}};
 			cs_q <= 2'd0;
-		end else if (flush_i) begin
-			ph_q <= P_IDLE;
-			cnt_q <= 7'd0;
-			lv_q <= {N{1'b0}};
-			cand_q <= {N{1'b0}};
-			left_q <= 33'd0;
 		end else begin
-			cnt_q <= cnt_q + 7'd1;
-			case (ph_q)
-			P_IDLE, P_END: begin
-				cnt_q <= 7'd0;
-				ph_q <= P_IDLE;
-				if (work_valid_i)
-					ph_q <= P_WR;
-			end
-			P_WR:
-				if (cnt_q == 7'd8) begin
-					ph_q <= P_PL;
-					cnt_q <= 7'd0;
-					base_q <= work_nonce_start_i;
-					left_q <= work_nonce_count_i;
-					lv_q <= {N{1'b0}};
-				end
-			P_PL:
-				if (cnt_q == 7'd7) begin
-					ph_q <= P_PR;
-					cnt_q <= 7'd0;
-				end
-			P_PR:
-				if (cnt_q == 7'd2) begin
-					ph_q <= P_PD;
-					cnt_q <= 7'd0;
-				end
-			P_PD:
-				if (cnt_q == 7'd7) begin
-					ph_q <= P_L;
-					cnt_q <= 7'd0;
-				end
-			P_L: begin
-				if (cnt_q == 7'd0) begin
-					// the set in flight leaves; the next one enters
-					cand_q <= pre_hit;
-					prev_q <= cur_q;
-					lv_q <= next_lv;
-					cur_q <= base_q;
-					base_q <= base_q + N;
-					left_q <= left_next;
-				end
-				if (cnt_q == 7'd7) begin
-					cnt_q <= 7'd3;
-					cs_q <= 2'd0;
-					if (|cand_q) begin
-						ph_q <= P_CMP;
+			ph_q <= ph_d;
+			cnt_q <= cnt_d;
+			if (flush_i) begin
+				lv_q <= {N{1'b0}};
+				cand_q <= {N{1'b0}};
+				left_q <= 33'd0;
+			end else
+				case (ph_q)
+				P_WR:
+					if (cnt_q == 7'd8) begin
+						base_q <= work_nonce_start_i;
+						left_q <= work_nonce_count_i;
+						lv_q <= {N{1'b0}};
+					end
+				P_L:
+					if (cnt_q == 7'd0) begin
+						// the set in flight leaves (its
+						// pre-filter now); the next enters
+						cand_q <= pre_hit;
+						prev_q <= cur_q;
+						lv_q <= next_lv;
+						cur_q <= base_q;
+						base_q <= base_q + N;
+						left_q <= left_next;
+					end else if (cnt_q == 7'd7) begin
+						cs_q <= 2'd0;
 						cl_q <= first_cand;
-					end else begin
-						ph_q <= (|lv_q) ? P_H1 : P_END;
 					end
-				end
-			end
-			P_CMP: begin
-				cnt_q <= 7'd3;
-				case (cs_q)
-				2'd0: cs_q <= 2'd1;             // cmp_valid this clock
-				2'd1:                           // compare running
-					if (cmp_done) begin
-						cand_q[cl_q] <= 1'b0;
-						cs_q <= 2'd2;
+				P_CMP:
+					case (cs_q)
+					2'd0: cs_q <= 2'd1;     // cmp_valid now
+					2'd1:                   // compare running
+						if (cmp_done) begin
+							cand_q[cl_q] <= 1'b0;
+							cs_q <= 2'd2;
+						end
+					default: begin          // next candidate
+						cs_q <= 2'd0;
+						cl_q <= first_cand;
 					end
-				default: begin                  // next candidate lane
-					cs_q <= 2'd0;
-					cl_q <= first_cand;
-					if (cand_q == {N{1'b0}})
-						ph_q <= (|lv_q) ? P_H1 : P_END;
-				end
+					endcase
+				P_H2:
+					if (cnt_q == 7'd63)
+						count_q <= count_q +
+							   {56'd0, n_valid};
+				default: ;
 				endcase
-			end
-			P_H1:
-				if (cnt_q == 7'd63) begin
-					ph_q <= P_D1;
-					cnt_q <= 7'd0;
-				end
-			P_D1:
-				if (cnt_q == 7'd7) begin
-					ph_q <= P_H2;
-					cnt_q <= 7'd0;
-				end
-			P_H2:
-				if (cnt_q == 7'd63) begin
-					ph_q <= P_L;
-					cnt_q <= 7'd0;
-					count_q <= count_q + {56'd0, n_valid};
-				end
-			default: ph_q <= P_IDLE;
-			endcase
 		end
 endmodule

@@ -97,11 +97,17 @@ def pll_mhz(s):
     return None
 
 
+LANE_CLOCKS = 141  # include/tandem_proto.h PROTO_LANE_CLOCKS
+
+
 def nonces_per_clock(loop_log2, pipelines):
-    """hash_core throughput: a pipeline takes one nonce per clock unrolled,
-    else one every 61 / (64 >> LOOP_LOG2) + 1 clocks (rtl/hash_core.v)."""
+    """hash_core throughput (rtl/hash_core.v): a pipeline takes one nonce
+    per clock unrolled, else one every 61 / (64 >> LOOP_LOG2) + 1 clocks;
+    a compact lane (LOOP_LOG2 7) one every 141 clocks."""
     if loop_log2 == 0:
         return float(pipelines)
+    if loop_log2 >= 7:
+        return pipelines / LANE_CLOCKS
     return pipelines / (61 // (64 >> loop_log2) + 1)
 
 
