@@ -16,12 +16,17 @@
 // hkw = g + K[s] + W[s] for the round after it: h of that round is the g
 // of this clock, because every step coincides with a round or a shift.
 // So the round adds only Sigma1(e) + Ch to hkw (h + K + W one clock early).
-// The expansion needs W[s-2], W[s-7], W[s-15] and W[s-16].  Only W[s-1],
-// W[s-2] and W[s-16] are registers; every pushed word also goes into a
-// 16-word ring memory at sch_wp_i (steps mod 16), kept twice so that two
-// registered reads a clock find W[s-7] and W[s-15] for the next step
-// (addresses from sch_wpn_i, the pointer after this clock's step).  The
-// memories map to block RAM, so the window costs 3 words of logic, not 16.
+// The expansion W[s] = sigma1(W[s-2]) + P[s] with
+// P[s] = W[s-7] + sigma0(W[s-15]) + W[s-16]: P only needs words at least
+// seven steps old, so it is summed a clock early into a register and the
+// step itself adds one word to it.  Only W[s-1], W[s-2], W[s-16] and P are
+// registers; every pushed word also goes into a 16-word ring memory at
+// sch_wp_i (steps mod 16), kept twice so that two registered reads a clock
+// find W[s-6] and W[s-14] for the step after the next one (addresses from
+// sch_wpn_i, the pointer after this clock's step).  The early sum assumes
+// a step every clock, which holds wherever the expansion is used (s >= 16
+// runs in the middle of a hash, never across a wait).  The memories map
+// to block RAM, so the window costs 4 words of logic, not 16.
 // Words are FIPS 180-4 big-endian numbers.
 module hash_lane (
 	input  wire        clk_i,
@@ -58,7 +63,9 @@ module hash_lane (
 
 	reg [31:0] a_q, b_q, c_q, d_q, e_q, f_q, g_q, hkw_q;
 	reg [31:0] h_q;   // plain h: only for the shift-out
-	reg [31:0] w1_q, w2_q, w16_q; // W[s-1], W[s-2], W[s-16]
+	reg [31:0] w1_q, w2_q;        // W[s-1], W[s-2]
+	reg [31:0] w16_q;             // W[s-15] (W[s-16] of the next step)
+	reg [31:0] p_q;               // P[s]
 
 	// --- round ----------------------------------------------------------
 	// h_q is not read by the round: hkw_q already holds h + K + W.
@@ -87,8 +94,8 @@ module hash_lane (
 	reg  [31:0] ring7 [0:15];
 	(* no_rw_check *)
 	reg  [31:0] ring15 [0:15];
-	reg  [31:0] w7_q, w15_q;      // W[s-7], W[s-15] for the next step
-	wire [31:0] w_exp = ssig1(w2_q) + w7_q + ssig0(w15_q) + w16_q;
+	reg  [31:0] w6_q, w14_q;      // W[s-6], W[s-14] (for step s+1)
+	wire [31:0] w_exp = ssig1(w2_q) + p_q;
 	reg  [31:0] w_s;
 	always @(*)
 		case (sch_src_i)
@@ -116,9 +123,11 @@ module hash_lane (
 		if (adv_i && sch_step_i) begin
 			w1_q <= w_s;
 			w2_q <= w1_q;
-			w16_q <= w15_q;
+			w16_q <= w14_q;
 			hkw_q <= g_q + sch_k_i + w_s;
 		end
+		// P[s+1] while step s runs
+		p_q <= w6_q + ssig0(w14_q) + w16_q;
 	end
 
 	wire push = adv_i && sch_step_i;
@@ -127,7 +136,7 @@ module hash_lane (
 			ring7[sch_wp_i] <= w_s;
 			ring15[sch_wp_i] <= w_s;
 		end
-		w7_q <= ring7[sch_wpn_i - 4'd7];
-		w15_q <= ring15[sch_wpn_i - 4'd15];
+		w6_q <= ring7[sch_wpn_i - 4'd6];
+		w14_q <= ring15[sch_wpn_i - 4'd14];
 	end
 endmodule
