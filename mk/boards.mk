@@ -55,7 +55,7 @@ BIT_EXT_gowin := fs
 BITSTREAM  = $(BOARD_DIR)/$(BOARD).$(BIT_EXT_$(FAMILY))
 # Top parameters: the PLL values and the core configuration.
 BOARD_PARAMS = $(PLL_PARAMS) BAUD=$(BAUD) PIPELINES=$(PIPELINES) \
-	LOOP_LOG2=$(LOOP_LOG2) SLOTS=$(SLOTS)
+	LOOP_LOG2=$(LOOP_LOG2) SLOTS=$(SLOTS) STRATUM=$(STRATUM)
 BOARD_CHPARAM = chparam $(foreach p,$(BOARD_PARAMS),-set $(subst =, ,$(p))) $(TOP)
 
 SYNTH_ice40 = $(YOSYS)

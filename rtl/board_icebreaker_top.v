@@ -19,8 +19,9 @@ module board_icebreaker_top #(
 	parameter PLL_FILTER = 1,    // PLL loop filter range (0..7, from icepll)
 	parameter BAUD = 3000000,    // UART line rate (300..CLK_HZ/4)
 	parameter PIPELINES = 1,     // SHA256d pipelines (1..64)
-	parameter LOOP_LOG2 = 6,     // 0 fully unrolled .. 6 one round/clock
-	parameter SLOTS = 2          // target slots (1..16)
+	parameter LOOP_LOG2 = 6,     // 0 unrolled .. 6 rolled, 7 compact lanes
+	parameter SLOTS = 2,         // target slots (1..16)
+	parameter STRATUM = 1        // 1 header + Stratum jobs, 0 header only
 ) (
 	input  wire clk_12m_i,    // pin 35: 12 MHz oscillator, PLL pad
 	input  wire btn_ni,       // pin 10: user button, low when pressed
@@ -77,7 +78,8 @@ module board_icebreaker_top #(
 		.BAUD(BAUD),
 		.PIPELINES(PIPELINES),
 		.LOOP_LOG2(LOOP_LOG2),
-		.SLOTS(SLOTS)
+		.SLOTS(SLOTS),
+		.STRATUM(STRATUM)
 	) u_board (
 		.clk_i(clk),
 		.rst_ni(rst_n),

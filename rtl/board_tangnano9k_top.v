@@ -18,8 +18,9 @@ module board_tangnano9k_top #(
 	parameter PLL_ODIV = 16,     // ODIV_SEL: VCO divider (2..128, even)
 	parameter BAUD = 3000000,    // UART line rate (300..CLK_HZ/4)
 	parameter PIPELINES = 1,     // SHA256d pipelines (1..64)
-	parameter LOOP_LOG2 = 6,     // 0 fully unrolled .. 6 one round/clock
-	parameter SLOTS = 2          // target slots (1..16)
+	parameter LOOP_LOG2 = 6,     // 0 unrolled .. 6 rolled, 7 compact lanes
+	parameter SLOTS = 2,         // target slots (1..16)
+	parameter STRATUM = 1        // 1 header + Stratum jobs, 0 header only
 ) (
 	input  wire       clk_27m_i, // pin 52: 27 MHz oscillator
 	input  wire       btn_ni,    // pin 4: button, low when pressed
@@ -67,7 +68,8 @@ module board_tangnano9k_top #(
 		.BAUD(BAUD),
 		.PIPELINES(PIPELINES),
 		.LOOP_LOG2(LOOP_LOG2),
-		.SLOTS(SLOTS)
+		.SLOTS(SLOTS),
+		.STRATUM(STRATUM)
 	) u_board (
 		.clk_i(clk),
 		.rst_ni(rst_n),

@@ -21,8 +21,9 @@ module board_ulx3s_top #(
 	parameter PLL_CLKOP_CPHASE = 4, // CLKOP phase, from ecppll (0..127)
 	parameter BAUD = 3000000,       // UART line rate (300..CLK_HZ/4)
 	parameter PIPELINES = 1,        // SHA256d pipelines (1..64)
-	parameter LOOP_LOG2 = 2,        // 0 fully unrolled .. 6 one round/clock
-	parameter SLOTS = 4             // target slots (1..16)
+	parameter LOOP_LOG2 = 2,        // 0 unrolled .. 6 rolled, 7 compact lanes
+	parameter SLOTS = 4,            // target slots (1..16)
+	parameter STRATUM = 1           // 1 header + Stratum jobs, 0 header only
 ) (
 	input  wire       clk_25m_i,     // G2: 25 MHz oscillator
 	input  wire       btn_fire1_i,   // R1: FIRE1, high when pressed
@@ -81,7 +82,8 @@ module board_ulx3s_top #(
 		.BAUD(BAUD),
 		.PIPELINES(PIPELINES),
 		.LOOP_LOG2(LOOP_LOG2),
-		.SLOTS(SLOTS)
+		.SLOTS(SLOTS),
+		.STRATUM(STRATUM)
 	) u_board (
 		.clk_i(clk),
 		.rst_ni(rst_n),

@@ -44,6 +44,8 @@ module hash_lane (
 	input  wire [31:0] sch_k_i,     // K[s]
 	input  wire [31:0] sch_c_i,     // SRC_CONST word
 	input  wire [31:0] nonce_w_i,   // SRC_NONCE word (this lane's W[3])
+	input  wire [31:0] m0_i,        // midstate H0: d0 = a + m0_i
+	input  wire        d0_take_i,   // first shift-out clock of hash 1
 
 	// this lane's message memory, 16 words: 0..7 the second hash's
 	// message (W[0..7], the first digest), 8..15 the last digest for the
@@ -54,15 +56,20 @@ module hash_lane (
 	input  wire [3:0]  mem_raddr_i,
 	output wire [31:0] mem_o,       // word at last clock's mem_raddr_i
 
-	output wire [31:0] out_o        // h + add_i
+	output wire [31:0] out_o,       // h + add_i
+	output wire [31:0] top_o        // byteswap(out_o), one clock later
 );
 `include "sha256_k.vh"
 
 	localparam [2:0] SRC_EXPAND = 3'd0, SRC_CONST = 3'd1, SRC_NONCE = 3'd2,
-			 SRC_MSG = 3'd3, SRC_OUT = 3'd4;
+			 SRC_MSG = 3'd3, SRC_D0 = 3'd4;
 
 	reg [31:0] a_q, b_q, c_q, d_q, e_q, f_q, g_q, hkw_q;
 	reg [31:0] h_q;   // plain h: only for the shift-out
+	// digest word 0 of hash 1 (W[0] of hash 2): a + H0 while a still
+	// holds it, so the step that pushes it starts from a register
+	reg [31:0] d0_q;
+	reg [31:0] top_q;
 	reg [31:0] w1_q, w2_q;        // W[s-1], W[s-2]
 	reg [31:0] w16_q;             // W[s-15] (W[s-16] of the next step)
 	reg [31:0] p_q;               // P[s]
@@ -103,13 +110,18 @@ module hash_lane (
 		SRC_CONST: w_s = sch_c_i;
 		SRC_NONCE: w_s = nonce_w_i;
 		SRC_MSG:   w_s = mem_q;
-		SRC_OUT:   w_s = out_o;
+		SRC_D0:    w_s = d0_q;
 		default:   w_s = w_exp; // SRC_EXPAND
 		endcase
 
 	wire move = adv_i && (op_round_i || op_shift_i);
+	assign top_o = top_q;
 
 	always @(posedge clk_i) begin
+		if (d0_take_i)
+			d0_q <= a_q + m0_i;
+		// the pre-filter compares a register, not the adder's output
+		top_q <= {out_o[7:0], out_o[15:8], out_o[23:16], out_o[31:24]};
 		if (move) begin
 			a_q <= op_shift_i ? sin_i : t1 + t2;
 			b_q <= a_q;

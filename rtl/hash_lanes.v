@@ -90,7 +90,7 @@ module hash_lanes #(
 			 P_PD = 4'd4, P_L = 4'd5, P_CMP = 4'd6, P_H1 = 4'd7,
 			 P_D1 = 4'd8, P_H2 = 4'd9, P_END = 4'd10;
 	localparam [2:0] SRC_EXPAND = 3'd0, SRC_CONST = 3'd1, SRC_NONCE = 3'd2,
-			 SRC_MSG = 3'd3, SRC_OUT = 3'd4;
+			 SRC_MSG = 3'd3, SRC_D0 = 3'd4;
 
 	// --- control state ---------------------------------------------------
 	reg [3:0]   ph_q;
@@ -105,6 +105,8 @@ module hash_lanes #(
 	reg [31:0]    cur_q;    // nonce of lane 0 of the set in flight
 	reg [31:0]    prev_q;   // nonce of lane 0 of the set leaving in L
 	reg [95:0]    tail_q;   // W[0..2] of the first hash
+	reg [31:0]    m0_q;     // midstate H0 (digest word 0 = a + H0)
+	reg [N-1:0]   pv_q;     // lanes of the set that left in L clock 0
 	reg [TAG_W-1:0] tag_q;
 
 	// --- job memory ---------------------------------------------------------
@@ -278,7 +280,7 @@ module hash_lanes #(
 			mra_d = 4'd1;
 			if (dk == 3'd7) begin
 				step_d = 1'b1;          // W[0] = digest word 0
-				src_d = SRC_OUT;
+				src_d = SRC_D0;
 			end
 		end
 		P_H2: begin                             // rounds 0..63
@@ -402,24 +404,28 @@ module hash_lanes #(
 				.sch_k_i(sch_k),
 				.sch_c_i(sch_c),
 				.nonce_w_i(nw_q),
+				.m0_i(m0_q),
+				.d0_take_i((ph_q == P_D1) && (cnt_q == 7'd0)),
 				.mem_we_i(mem_we),
 				.mem_waddr_i(mem_waddr),
 				.mem_raddr_i(mem_raddr),
 				.mem_o(lane_mem[p*32 +: 32]),
-				.out_o(lane_out[p*32 +: 32])
+				.out_o(lane_out[p*32 +: 32]),
+				.top_o(lane_top[p*32 +: 32])
 			);
 		end
 	endgenerate
 
 	// --- pre-filter ----------------------------------------------------------
 	// In L clock 0 each lane of the set in flight puts out H7 of its
-	// SHA256d: the hash as a little-endian number has byteswap(H7) as its
-	// top word.
+	// SHA256d; the hash as a little-endian number has byteswap(H7) as its
+	// top word, which the lane registers (lane_top) for clock 1.
 	wire [N-1:0] pre_hit;
+	wire [N*32-1:0] lane_top;
 	generate
 		for (p = 0; p < N; p = p + 1) begin : g_pre
-			assign pre_hit[p] = lv_q[p] && thr_any &&
-					    (bswap(lane_out[p*32 +: 32]) <= thr);
+			assign pre_hit[p] = pv_q[p] && thr_any &&
+					    (lane_top[p*32 +: 32] <= thr);
 		end
 	endgenerate
 
@@ -460,6 +466,7 @@ module hash_lanes #(
 	always @(posedge clk_i) begin
 		if (start_ok && (ph_q == P_WR) && (cnt_q == 7'd8)) begin
 			tail_q <= work_tail_i;
+			m0_q <= work_midstate_i[255:224];
 			tag_q <= work_tag_i;
 		end
 	end
@@ -508,6 +515,8 @@ module hash_lanes #(
 	assign share_map_o = sh_out[32 + PIW +: SLOTS];
 	assign share_tag_o = sh_out[32 + PIW + SLOTS +: TAG_W];
 	assign hash_count_o = count_q;
+	// only lane 0's shift-out (the per-job state) is read directly
+	wire unused_out = &{1'b0, lane_out};
 	assign idle_o = (ph_q == P_IDLE);
 
 	always @(posedge clk_i or negedge rst_ni)
@@ -515,6 +524,7 @@ module hash_lanes #(
 			ph_q <= P_IDLE;
 			cnt_q <= 7'd0;
 			lv_q <= {N{1'b0}};
+			pv_q <= {N{1'b0}};
 			cand_q <= {N{1'b0}};
 			left_q <= 33'd0;
 			count_q <= 64'd0;
@@ -528,6 +538,7 @@ module hash_lanes #(
 			cnt_q <= cnt_d;
 			if (flush_i) begin
 				lv_q <= {N{1'b0}};
+				pv_q <= {N{1'b0}};
 				cand_q <= {N{1'b0}};
 				left_q <= 33'd0;
 			end else
@@ -542,12 +553,14 @@ module hash_lanes #(
 					if (cnt_q == 7'd0) begin
 						// the set in flight leaves (its
 						// pre-filter now); the next enters
-						cand_q <= pre_hit;
+						pv_q <= lv_q;
 						prev_q <= cur_q;
 						lv_q <= next_lv;
 						cur_q <= base_q;
 						base_q <= base_q + N;
 						left_q <= left_next;
+					end else if (cnt_q == 7'd1) begin
+						cand_q <= pre_hit;
 					end else if (cnt_q == 7'd7) begin
 						cs_q <= 2'd0;
 						cl_q <= first_cand;
