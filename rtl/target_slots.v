@@ -14,13 +14,15 @@
 // thr_o when it is taken; lowering (disable, smaller target) is found by a
 // rescan after it, and until then thr_o stays at the older, higher value,
 // which only lets more candidates through (never fewer).
-// The compare walks the slots word by word from the most significant end;
-// equal counts as met; disabled slots give 0.
+// The compare walks the slots word by word from the most significant end,
+// all eight words of every slot (the first unequal word decides; equal
+// counts as met; disabled slots give 0), so the read address never waits
+// for a compare result.
 // Parameters: SLOTS target slots (1..16); SERIAL 0: the hash is
 // cmp_hash_i; 1: it is read a word at a time from the caller's memory
 // (cmp_widx_o this clock, the word in cmp_word_i the next clock), so the
 // caller need not hold 256 bits.
-// Latency: a compare takes at most SLOTS*8 + 2 clocks; it waits while a
+// Latency: a compare takes SLOTS*8 + 2 clocks; it waits while a
 // target write is being copied, and a write waits for a running compare.
 module target_slots #(
 	parameter SLOTS = 8, // target slots (1..16)
@@ -85,6 +87,8 @@ module target_slots #(
 	reg [2:0]       ww_q;
 	reg [31:0]      acc_q;
 	reg [SLOTS-1:0] map_q;
+	reg             dec_q;      // an earlier word of this slot decided
+	reg             met_q;      // ... and the hash was below
 	reg             done_q;
 
 	// the write is taken on the last word of its copy
@@ -100,8 +104,8 @@ module target_slots #(
 			 cmp_hash_i[255 - 32 * ww_q -: 32];
 	wire        w_lt = hw < rdata_q;
 	wire        w_gt = hw > rdata_q;
-	wire        slot_done = w_lt || w_gt || (ww_q == 3'd7);
-	wire        slot_met = !w_gt && en_q[ws_q];
+	wire        slot_done = (ww_q == 3'd7);
+	wire        slot_met = (dec_q ? met_q : !w_gt) && en_q[ws_q];
 
 	always @(*) begin
 		raddr = {ws_q, ww_q};
@@ -132,6 +136,8 @@ module target_slots #(
 			ww_q <= 3'd0;
 			acc_q <= 32'd0;
 			map_q <= {SLOTS{1'b0}};
+			dec_q <= 1'b0;
+			met_q <= 1'b0;
 			done_q <= 1'b0;
 		end else begin
 			done_q <= 1'b0;
@@ -179,8 +185,13 @@ module target_slots #(
 				end
 			end
 			default: begin // ST_CMP
+				if (!dec_q && (w_lt || w_gt)) begin
+					dec_q <= 1'b1;
+					met_q <= w_lt;
+				end
 				if (slot_done) begin
 					map_q[ws_q] <= slot_met;
+					dec_q <= 1'b0;
 					ws_q <= ws_q + 1'b1;
 					ww_q <= 3'd0;
 					if (ws_q == LAST) begin
