@@ -127,6 +127,9 @@ module hash_lanes #(
 	wire          thr_any;
 
 	// --- next phase ------------------------------------------------------------
+	// ph_d / cnt_d ignore flush_i: the state registers take it below, the
+	// decoded controls need not (whatever the lanes do in a flush clock
+	// is reloaded before it is used), which keeps flush_i off their paths.
 	// cnt1_q / cnt2_q hold cnt_q + 1 / + 2, so neither the next count
 	// nor the step index after it (cnt_d1 = cnt_d + 1) needs an adder on
 	// the way to the sequencer's registers.
@@ -137,63 +140,58 @@ module hash_lanes #(
 		ph_d = ph_q;
 		cnt_d = cnt1_q;
 		cnt_d1 = cnt2_q;
-		if (flush_i) begin
+		case (ph_q)
+		P_IDLE, P_END: begin
+			cnt_d = 7'd0;
+			cnt_d1 = 7'd1;
+			ph_d = work_valid_i ? P_WR : P_IDLE;
+		end
+		P_WR:
+			if (cnt_q == 7'd8) begin
+				ph_d = P_PL;
+				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
+			end
+		P_PR:
+			if (cnt_q == 7'd2) begin
+				ph_d = P_PD;
+				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
+			end
+		P_PL, P_PD, P_D1:
+			if (cnt_q == 7'd7) begin
+				ph_d = (ph_q == P_PL) ? P_PR :
+				       (ph_q == P_PD) ? P_L : P_H2;
+				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
+			end
+		P_L:
+			// the set leaving was checked in clock 0, the set
+			// entering chosen then (lv_q)
+			if (cnt_q == 7'd7) begin
+				cnt_d = 7'd3;
+				cnt_d1 = 7'd4;
+				ph_d = (|cand_q) ? P_CMP :
+				       (|lv_q) ? P_H1 : P_END;
+			end
+		P_CMP: begin
+			cnt_d = 7'd3;
+			cnt_d1 = 7'd4;
+			if (cs_q == 2'd2 && cand_q == {N{1'b0}})
+				ph_d = (|lv_q) ? P_H1 : P_END;
+		end
+		P_H1, P_H2:
+			if (cnt_q == 7'd63) begin
+				ph_d = (ph_q == P_H1) ? P_D1 : P_L;
+				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
+			end
+		default: begin
 			ph_d = P_IDLE;
 			cnt_d = 7'd0;
 			cnt_d1 = 7'd1;
-		end else
-			case (ph_q)
-			P_IDLE, P_END: begin
-				cnt_d = 7'd0;
-				cnt_d1 = 7'd1;
-				ph_d = work_valid_i ? P_WR : P_IDLE;
-			end
-			P_WR:
-				if (cnt_q == 7'd8) begin
-					ph_d = P_PL;
-					cnt_d = 7'd0;
-					cnt_d1 = 7'd1;
-				end
-			P_PR:
-				if (cnt_q == 7'd2) begin
-					ph_d = P_PD;
-					cnt_d = 7'd0;
-					cnt_d1 = 7'd1;
-				end
-			P_PL, P_PD, P_D1:
-				if (cnt_q == 7'd7) begin
-					ph_d = (ph_q == P_PL) ? P_PR :
-					       (ph_q == P_PD) ? P_L : P_H2;
-					cnt_d = 7'd0;
-					cnt_d1 = 7'd1;
-				end
-			P_L:
-				// the set leaving was checked in clock 0, the set
-				// entering chosen then (lv_q)
-				if (cnt_q == 7'd7) begin
-					cnt_d = 7'd3;
-					cnt_d1 = 7'd4;
-					ph_d = (|cand_q) ? P_CMP :
-					       (|lv_q) ? P_H1 : P_END;
-				end
-			P_CMP: begin
-				cnt_d = 7'd3;
-				cnt_d1 = 7'd4;
-				if (cs_q == 2'd2 && cand_q == {N{1'b0}})
-					ph_d = (|lv_q) ? P_H1 : P_END;
-			end
-			P_H1, P_H2:
-				if (cnt_q == 7'd63) begin
-					ph_d = (ph_q == P_H1) ? P_D1 : P_L;
-					cnt_d = 7'd0;
-					cnt_d1 = 7'd1;
-				end
-			default: begin
-				ph_d = P_IDLE;
-				cnt_d = 7'd0;
-				cnt_d1 = 7'd1;
-			end
-			endcase
+		end
+		endcase
 	end
 
 	// --- sequencer -------------------------------------------------------------
@@ -550,10 +548,10 @@ module hash_lanes #(
 			cl_q <= {PIW{1'b0}};
 			cs_q <= 2'd0;
 		end else begin
-			ph_q <= ph_d;
-			cnt_q <= cnt_d;
-			cnt1_q <= cnt_d1;
-			cnt2_q <= cnt_d1 + 7'd1;
+			ph_q <= flush_i ? P_IDLE : ph_d;
+			cnt_q <= flush_i ? 7'd0 : cnt_d;
+			cnt1_q <= flush_i ? 7'd1 : cnt_d1;
+			cnt2_q <= flush_i ? 7'd2 : cnt_d1 + 7'd1;
 			if (flush_i) begin
 				lv_q <= {N{1'b0}};
 				pv_q <= {N{1'b0}};
