@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpudev.h"
 #include "hex.h"
 #include "log.h"
 #include "tandem_err.h"
@@ -445,6 +446,7 @@ enum {
 	OPT_ALL_SHARES,
 	OPT_STATUS_MS,
 	OPT_JOB_EVERY,
+	OPT_CPU_HEADER,
 	OPT_HELP,
 };
 
@@ -469,6 +471,7 @@ static const struct option long_opts[] = {
         {"all-shares", no_argument, NULL, OPT_ALL_SHARES},
         {"status-ms", required_argument, NULL, OPT_STATUS_MS},
         {"job-every", required_argument, NULL, OPT_JOB_EVERY},
+        {"cpu-header", no_argument, NULL, OPT_CPU_HEADER},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, OPT_HELP},
@@ -663,6 +666,9 @@ int cli_parse_opts(int argc, char **argv, struct cli_opts *o)
 			}
 			o->job_every_ms = (unsigned)u;
 			break;
+		case OPT_CPU_HEADER:
+			cpudev_set_default_modes(PROTO_MODE_HEADER);
+			break;
 		case 'v':
 			log_set_level(log_get_level() + 1);
 			break;
@@ -783,6 +789,9 @@ void cli_help(void)
 	       "simulator\n"
 	       "  --baud N        FTDI UART baud\n"
 	       "  --status-ms MS  STATUS poll period (default 100)\n"
+	       "  --cpu-header    software devices offer header mode only, "
+	       "as small\n"
+	       "       boards do (Stratum-mode JOBs get NAK MODE)\n"
 	       "  --timeout S     stop after S seconds\n"
 	       "  -v / --log LEVEL / -q   logging to stderr\n"
 	       "\n"

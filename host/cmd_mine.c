@@ -6,6 +6,11 @@
  *                         device rolls extranonce2 and version bits), each
  *                         device on its own extranonce2 range; targets
  *                         slot 0 share, slot 1 parent (nbits), 2.. aux
+ *                      -> a device without Stratum-job mode (INFO
+ *                         work_modes) gets header-mode JOBs instead: the
+ *                         host rolls extranonce2 over the same range
+ *                         (hdrwork.h), one JOB per value, the next one
+ *                         when the device reports the range done
  *   clean_jobs         -> device_start_job(clean): FLUSH, then the job
  *   sink.stop, no pool -> device_flush(): the devices stop hashing
  *   device share       -> upstream_share() with the job's seq (the session
@@ -29,7 +34,9 @@
 #include "cli.h"
 #include "cmd.h"
 #include "config.h"
+#include "cpudev.h"
 #include "device.h"
+#include "hdrwork.h"
 #include "job.h"
 #include "log.h"
 #include "loop.h"
@@ -46,19 +53,32 @@
 #define MINE_VERSION     "tandem-0.1"
 
 /* device job id -> upstream seq, for shares of jobs replaced without a
- * flush (still valid at the pool). */
+ * flush (still valid at the pool); for a header-mode JOB also the
+ * extranonce2 the host built it from (its shares carry none). */
 struct job_map {
 	uint32_t job_id;
 	uint32_t seq;
 	int used;
+	int header;
+	uint8_t en2[TANDEM_MAX_EN2];
+	uint8_t en2_size;
 };
 
 struct mine_dev {
 	struct miner *m;
 	struct device *d;
 	char spec[CONFIG_MAX_DEVICE + 1];
+	int index; /* in miner.dev: the device's extranonce2 slice */
 	int ready;
 	int have_job;
+	/* work mode, known once INFO is in */
+	int header;      /* header-mode JOBs built by the host */
+	int unusable;    /* offers no mode this host can drive */
+	uint32_t cur_id; /* device job id of the newest JOB */
+	/* header mode: extranonce2 of the next JOB; en2_left 0 when the
+	 * device's slice is used up (idle until the next pool job) */
+	uint8_t en2[TANDEM_MAX_EN2];
+	int en2_left;
 	struct job_map map[MINE_JOB_MAP];
 	unsigned map_next;
 	/* latency probe of the last clean job */
@@ -90,9 +110,12 @@ struct miner {
 	uint32_t mask;
 	struct proto_target pt[TANDEM_MAX_SLOTS];
 	size_t npt;
-	uint64_t issued; /* jobs given to the devices: en2 start offset */
+	uint64_t issued;  /* jobs given to the devices: en2 start offset */
+	int force_header; /* --header-jobs */
+	uint32_t header_nonces; /* nonces per header JOB, 0 = 2^32 */
 	/* counters for the summary */
 	uint64_t jobs, cleans, stops, updates;
+	uint64_t jobs_header, jobs_stratum; /* JOBs started, by mode */
 	uint64_t handed, results[8], share_errors;
 	uint64_t started_ms;
 	struct {
@@ -118,6 +141,8 @@ struct mine_opts {
 	uint64_t max_shares;
 	unsigned status_s;
 	unsigned drain_ms;
+	int force_header;
+	uint32_t header_nonces;
 	int help;
 };
 
@@ -164,41 +189,31 @@ static void dev_set_targets(struct mine_dev *md)
 		log_warn(device_name(md->d), "cannot set the targets");
 }
 
-/* Device i of n gets the i-th slice of the extranonce2 space (top byte);
- * the byte below counts jobs so a job the pool sends again (resumed
- * session) does not repeat work. en2 is a little-endian counter. */
-static void en2_start(const struct miner *m, int i, uint8_t *en2)
-{
-	unsigned n = m->en2_size;
-
-	memset(en2, 0, TANDEM_MAX_EN2);
-	if (!n)
-		return;
-	en2[n - 1] = (uint8_t)((unsigned)i * 256u / (unsigned)m->ndev);
-	if (n >= 2)
-		en2[n - 2] = (uint8_t)m->issued;
-}
-
-static void map_add(struct mine_dev *md, uint32_t job_id, uint32_t seq)
+static void map_add(struct mine_dev *md, uint32_t job_id, uint32_t seq,
+                    const uint8_t *hdr_en2, unsigned en2_size)
 {
 	struct job_map *e = &md->map[md->map_next++ % MINE_JOB_MAP];
 
+	memset(e, 0, sizeof(*e));
 	e->job_id = job_id;
 	e->seq = seq;
 	e->used = 1;
+	if (hdr_en2) {
+		e->header = 1;
+		memcpy(e->en2, hdr_en2, TANDEM_MAX_EN2);
+		e->en2_size = (uint8_t)en2_size;
+	}
 }
 
-static int map_find(const struct mine_dev *md, uint32_t job_id, uint32_t *seq)
+static const struct job_map *map_find(const struct mine_dev *md,
+                                      uint32_t job_id)
 {
 	unsigned i;
 
-	for (i = 0; i < MINE_JOB_MAP; i++) {
-		if (md->map[i].used && md->map[i].job_id == job_id) {
-			*seq = md->map[i].seq;
-			return 1;
-		}
-	}
-	return 0;
+	for (i = 0; i < MINE_JOB_MAP; i++)
+		if (md->map[i].used && md->map[i].job_id == job_id)
+			return &md->map[i];
+	return NULL;
 }
 
 /* Nonces per (extranonce2, version) unit: about one second of the
@@ -224,15 +239,107 @@ static uint32_t nonce_window(const struct mine_dev *md)
 	return w >= (1ull << 32) ? 0 : (uint32_t)w;
 }
 
-static void dev_start(struct mine_dev *md, int index, int clean)
+/* Hands one JOB to the device and remembers it for its shares (hdr_en2:
+ * the extranonce2 of a header-mode JOB, NULL in Stratum mode). */
+static int dev_send(struct mine_dev *md, const struct proto_job *pj, int clean,
+                    const uint8_t *hdr_en2)
+{
+	struct miner *m = md->m;
+	uint32_t id;
+	int rc;
+
+	md->lat_pending = 0;
+	rc = device_start_job(md->d, pj, clean, &id);
+	if (rc < 0) {
+		log_err(device_name(md->d), "cannot queue job %s: %s",
+		        m->js.job_id, tandem_strerror(rc));
+		md->have_job = 0;
+		return rc;
+	}
+	if (clean) {
+		/* measured when the device ACKs it (ev_job_acked) */
+		md->lat_pending = device_is_ready(md->d);
+		md->lat_job_id = id;
+		snprintf(md->lat_job, sizeof(md->lat_job), "%s", m->js.job_id);
+		memset(md->map, 0, sizeof(md->map));
+	}
+	map_add(md, id, m->seq, hdr_en2, m->en2_size);
+	md->cur_id = id;
+	md->have_job = 1;
+	if (hdr_en2)
+		m->jobs_header++;
+	else
+		m->jobs_stratum++;
+	return 0;
+}
+
+/* Header mode: the JOB for the device's next extranonce2 (the whole
+ * header built here: coinbase, merkle root, midstate and tail, the job's
+ * own version and ntime), then the extranonce2 steps on inside the
+ * device's slice. */
+static void dev_next_header(struct mine_dev *md, int clean)
 {
 	struct miner *m = md->m;
 	struct proto_job pj;
 	uint8_t en2[TANDEM_MAX_EN2];
-	uint32_t id;
 	int rc;
 
-	en2_start(m, index, en2);
+	if (!md->en2_left) {
+		log_warn(device_name(md->d),
+		         "job %s: extranonce2 range used up; idle until the "
+		         "next job",
+		         m->js.job_id);
+		if (clean && device_flush(md->d) < 0)
+			log_warn(device_name(md->d), "cannot flush");
+		md->have_job = 0;
+		return;
+	}
+	memcpy(en2, md->en2, sizeof(en2));
+	rc = hdrwork_job(&m->js, m->en1, m->en1_len, en2, m->en2_size,
+	                 m->js.version, 0, m->header_nonces, &pj, NULL);
+	if (rc < 0) {
+		log_err(device_name(md->d), "job %s: no header: %s",
+		        m->js.job_id, tandem_strerror(rc));
+		md->have_job = 0;
+		return;
+	}
+	if (dev_send(md, &pj, clean, en2) < 0)
+		return;
+	if (hdrwork_en2_next((unsigned)md->index, (unsigned)m->ndev,
+	                     m->en2_size, md->en2) < 0)
+		md->en2_left = 0;
+}
+
+/* A new pool job for device md (or a device that just became ready).
+ * Device i of n gets the i-th slice of the extranonce2 space in either
+ * mode (hdrwork_en2_start: top byte, and a job counter below it so a
+ * job the pool sends again does not repeat work). Nothing goes to a
+ * device before its INFO says which mode it takes. */
+static void dev_start(struct mine_dev *md, int clean)
+{
+	struct miner *m = md->m;
+	struct proto_job pj;
+	uint8_t en2[TANDEM_MAX_EN2];
+	int rc;
+
+	if (!md->ready || md->unusable)
+		return;
+	rc = hdrwork_en2_start((unsigned)md->index, (unsigned)m->ndev,
+	                       m->issued, m->en2_size, en2);
+	if (rc < 0) {
+		log_err(device_name(md->d),
+		        "job %s: extranonce2 size %u not usable: %s",
+		        m->js.job_id, m->en2_size, tandem_strerror(rc));
+		md->have_job = 0;
+		return;
+	}
+	dev_set_targets(md);
+	if (md->header) {
+		memcpy(md->en2, en2, sizeof(en2));
+		md->en2_left = 1;
+		dev_next_header(md, clean);
+		return;
+	}
 	rc = job_proto_stratum(&m->js, m->en1, m->en1_len, en2, m->en2_size,
 	                       m->mask, 0, nonce_window(md), &pj);
 	if (rc < 0) {
@@ -241,25 +348,7 @@ static void dev_start(struct mine_dev *md, int index, int clean)
 		        tandem_strerror(rc));
 		return;
 	}
-	dev_set_targets(md);
-	md->lat_pending = 0;
-	rc = device_start_job(md->d, &pj, clean, &id);
-	if (rc < 0) {
-		log_err(device_name(md->d), "cannot queue job %s: %s",
-		        m->js.job_id, tandem_strerror(rc));
-		md->have_job = 0;
-		return;
-	}
-	if (clean) {
-		/* measured when the device ACKs it (ev_job_acked) */
-		md->lat_pending = device_is_ready(md->d);
-		md->lat_job_id = id;
-		snprintf(md->lat_job, sizeof(md->lat_job), "%s", m->js.job_id);
-	}
-	if (clean)
-		memset(md->map, 0, sizeof(md->map));
-	map_add(md, id, m->seq);
-	md->have_job = 1;
+	dev_send(md, &pj, clean, NULL);
 }
 
 static void sink_job(void *user, const struct session_job *j, unsigned flags)
@@ -296,7 +385,7 @@ static void sink_job(void *user, const struct session_job *j, unsigned flags)
 	m->issued++;
 	/* a job that follows "no work" must flush whatever is left */
 	for (i = 0; i < m->ndev; i++)
-		dev_start(&m->dev[i], i,
+		dev_start(&m->dev[i],
 		          (flags & SESSION_JOB_CLEAN) || !m->have_job);
 	m->have_job = 1;
 	log_info("mine", "job %s (seq %08x)%s, diff %g, mask %08x",
@@ -336,21 +425,80 @@ static const struct upstream_sink mine_sink = {
  * -----------------------------------------------------------
  */
 
+/* The work mode from INFO: Stratum-mode JOBs when the device rolls them
+ * (unless --header-jobs), else host-built header-mode JOBs. */
+static void dev_pick_mode(struct mine_dev *md, const struct proto_info *in)
+{
+	unsigned modes = in ? in->work_modes : 0;
+	int was = md->header;
+
+	md->unusable = 0;
+	if (modes & PROTO_MODE_STRATUM)
+		md->header = md->m->force_header && (modes & PROTO_MODE_HEADER);
+	else if (modes & PROTO_MODE_HEADER)
+		md->header = 1;
+	else
+		md->unusable = 1;
+	if ((modes & PROTO_MODE_STRATUM) && !(modes & PROTO_MODE_HEADER) &&
+	    md->m->force_header && !md->ready)
+		log_warn(device_name(md->d),
+		         "no header mode: Stratum-mode jobs despite "
+		         "--header-jobs");
+	if (md->unusable)
+		log_err(device_name(md->d),
+		        "device offers no work mode this host drives (modes "
+		        "%x)",
+		        modes);
+	else if (md->header && (!md->ready || was != md->header))
+		log_info(device_name(md->d),
+		         "header-mode jobs: the host rolls extranonce2 "
+		         "(device modes %x)",
+		         modes);
+}
+
 static void ev_ready(struct device *d, void *user, int reconnected)
 {
 	struct mine_dev *md = user;
+	struct miner *m = md->m;
 	const struct proto_info *in = device_info(d);
+	int was_header = md->header;
 
+	dev_pick_mode(md, in);
 	md->ready = 1;
-	if (in && !(in->work_modes & (1u << PROTO_JOB_MODE_STRATUM)))
-		log_warn(device_name(d), "device has no Stratum-job mode");
-	if (md->m->have_job)
-		dev_set_targets(md);
 	if (reconnected)
 		log_warn(device_name(d), "device back");
 	else
 		log_info(device_name(d), "ready: %u pipelines, %u slots",
 		         in ? in->pipelines : 0, in ? in->target_slots : 0);
+	if (!m->have_job || m->done || md->unusable)
+		return;
+	if (!reconnected || !md->have_job || was_header != md->header) {
+		/* first work (or a device that changed its mode) */
+		dev_start(md, 0);
+	} else if (md->header) {
+		/* the device manager put the old JOB back, from its first
+		 * nonce: take the next extranonce2 instead of hashing that
+		 * range again */
+		dev_set_targets(md);
+		dev_next_header(md, 0);
+	} else {
+		/* Stratum mode: the manager resumed the JOB at the
+		 * extranonce2 the device last reported */
+		dev_set_targets(md);
+	}
+}
+
+/* A header-mode JOB's nonce range is done: the next extranonce2. */
+static void ev_job_done(struct device *d, void *user, uint32_t job_id)
+{
+	struct mine_dev *md = user;
+	struct miner *m = md->m;
+
+	if (m->done || !m->have_job || !md->header || !md->have_job ||
+	    job_id != md->cur_id)
+		return;
+	log_debug(device_name(d), "job %u done: next extranonce2", job_id);
+	dev_next_header(md, 0);
 }
 
 /* When a share was found, for the session's difficulty history: now,
@@ -374,19 +522,25 @@ static void ev_share(struct device *d, void *user,
 {
 	struct mine_dev *md = user;
 	struct miner *m = md->m;
+	const struct job_map *e = map_find(md, sh->job_id);
 	struct session_share_in in;
-	uint32_t seq;
 	int rc;
 
-	if (!map_find(md, sh->job_id, &seq)) {
+	if (!e) {
 		log_debug(device_name(d), "share of a forgotten job %u",
 		          sh->job_id);
 		return;
 	}
 	memset(&in, 0, sizeof(in));
-	in.seq = seq;
-	in.en2 = sh->en2;
-	in.en2_len = sh->en2_size;
+	in.seq = e->seq;
+	if (e->header) {
+		/* the JOB's header was built from this extranonce2 */
+		in.en2 = e->en2;
+		in.en2_len = e->en2_size;
+	} else {
+		in.en2 = sh->en2;
+		in.en2_len = sh->en2_size;
+	}
 	in.ntime = sh->ntime;
 	in.nonce = sh->nonce;
 	in.version = sh->version;
@@ -453,6 +607,7 @@ static const struct device_events mine_events = {
         .ready = ev_ready,
         .share = ev_share,
         .job_acked = ev_job_acked,
+        .job_done = ev_job_done,
         .nak = ev_nak,
         .failed = ev_failed,
 };
@@ -461,7 +616,7 @@ static const struct device_events mine_events = {
  */
 
 struct dev_totals {
-	uint64_t hashes, hw_errors, dup, stale, reconnects;
+	uint64_t hashes, hw_errors, dup, stale, reconnects, naks;
 	double up_s;
 };
 
@@ -479,6 +634,7 @@ static void totals(const struct miner *m, struct dev_totals *t)
 		t->dup += st.duplicates;
 		t->stale += st.stale;
 		t->reconnects += st.reconnects;
+		t->naks += st.naks;
 	}
 	t->up_s = (double)(loop_now_ms() - m->started_ms) / 1000.0;
 }
@@ -640,6 +796,9 @@ enum {
 	MO_FAULT,
 	MO_STATUS_MS,
 	MO_LOG,
+	MO_HEADER_JOBS,
+	MO_HEADER_NONCES,
+	MO_CPU_HEADER,
 	MO_HELP,
 };
 
@@ -674,6 +833,9 @@ static const struct option mine_long[] = {
         {"fault", required_argument, NULL, MO_FAULT},
         {"status-ms", required_argument, NULL, MO_STATUS_MS},
         {"log", required_argument, NULL, MO_LOG},
+        {"header-jobs", no_argument, NULL, MO_HEADER_JOBS},
+        {"header-nonces", required_argument, NULL, MO_HEADER_NONCES},
+        {"cpu-header", no_argument, NULL, MO_CPU_HEADER},
         {"verbose", no_argument, NULL, 'v'},
         {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, MO_HELP},
@@ -712,8 +874,16 @@ static void mine_help(void)
 	       "                    failover policy; --queue N, "
 	       "--submit-timeout-ms MS\n"
 	       "  --no-rolling      do not ask for version rolling\n"
-	       "  --sim-bin --sim-config --fault --status-ms   device options "
-	       "(tandem --help)\n"
+	       "  --header-jobs     host-built header-mode jobs for every "
+	       "device (devices\n"
+	       "                    without Stratum-job mode always get "
+	       "them)\n"
+	       "  --header-nonces N nonces per header-mode job (65536.."
+	       "4294967296,\n"
+	       "                    default 4294967296)\n"
+	       "  --sim-bin --sim-config --fault --status-ms --cpu-header   "
+	       "device\n"
+	       "                    options (tandem --help)\n"
 	       "  -v / --log LEVEL / -q   logging to stderr\n"
 	       "\n"
 	       "At the end one JSON object with every counter goes to "
@@ -932,6 +1102,21 @@ static int parse_mine_opts(int argc, char **argv, struct mine_opts *o)
 			}
 			log_set_level(log_level_parse(optarg));
 			break;
+		case MO_HEADER_JOBS:
+			o->force_header = 1;
+			break;
+		case MO_HEADER_NONCES:
+			if (cli_parse_u64(optarg, 1ull << 32, &v) < 0 ||
+			    v < (1u << 16)) {
+				cli_usage_error("--header-nonces wants "
+				                "65536..4294967296");
+				return CLI_EXIT_USAGE;
+			}
+			o->header_nonces = (uint32_t)v; /* 2^32 -> 0 */
+			break;
+		case MO_CPU_HEADER:
+			cpudev_set_default_modes(PROTO_MODE_HEADER);
+			break;
 		case 'v':
 			log_set_level(log_get_level() + 1);
 			break;
@@ -1025,6 +1210,7 @@ static int open_device(struct miner *m, const struct cli_common *co,
 	md = &m->dev[m->ndev];
 	memset(md, 0, sizeof(*md));
 	md->m = m;
+	md->index = m->ndev;
 	snprintf(md->spec, sizeof(md->spec), "%s", spec);
 	err[0] = 0;
 	rc = device_open(m->loop, spec, &co->topts, &co->dcfg, &mine_events, md,
@@ -1160,6 +1346,16 @@ static void print_result(struct miner *m, double loop_cpu)
 		        ch, st.chain[k].name,
 		        json_integer((json_int_t)st.chain[k].candidates));
 	json_object_set_new(o, "candidates", ch);
+	/* work modes: JOBs started per mode, devices in header mode, and
+	 * the requests the devices refused */
+	json_object_set_new(o, "header_jobs",
+	                    json_integer((json_int_t)m->jobs_header));
+	json_object_set_new(o, "stratum_jobs",
+	                    json_integer((json_int_t)m->jobs_stratum));
+	for (k = 0, i = 0; i < m->ndev; i++)
+		k += m->dev[i].header && !m->dev[i].unusable;
+	json_object_set_new(o, "header_devices", json_integer((json_int_t)k));
+	json_object_set_new(o, "device_naks", json_integer((json_int_t)t.naks));
 	res = json_array();
 	for (i = 0; i < 7; i++)
 		json_array_append_new(res,
@@ -1249,6 +1445,8 @@ static int mine(struct mine_opts *o)
 		goto out;
 	}
 	m->started_ms = loop_now_ms();
+	m->force_header = o->force_header;
+	m->header_nonces = o->header_nonces;
 	rc = open_devices(m, &o->co);
 	if (rc) {
 		ret = rc;

@@ -57,6 +57,13 @@ struct cpudev {
 	uint64_t budget_hashed;
 };
 
+static unsigned cpu_default_modes; /* cpudev_set_default_modes */
+
+void cpudev_set_default_modes(unsigned modes)
+{
+	cpu_default_modes = modes & (PROTO_MODE_HEADER | PROTO_MODE_STRATUM);
+}
+
 static uint64_t now_ns(void)
 {
 	struct timespec ts;
@@ -189,7 +196,7 @@ static void on_info_get(struct cpudev *c, const struct proto_frame *f)
 	i.max_rem_bytes = 64 * TANDEM_MAX_REM_BLOCKS;
 	i.max_branch = TANDEM_MAX_BRANCH;
 	i.max_version_bits = 32;
-	i.work_modes = PROTO_MODE_HEADER | PROTO_MODE_STRATUM;
+	i.work_modes = (uint8_t)c->cfg.modes;
 	i.en2_max = TANDEM_MAX_EN2;
 	i.build_id = CPU_BUILD_ID;
 	snprintf(serial, sizeof(serial), "cpu%05u", c->cfg.index % 100000u);
@@ -218,8 +225,16 @@ static void on_status_get(struct cpudev *c, const struct proto_frame *f)
 static void on_job(struct cpudev *c, const struct proto_frame *f)
 {
 	struct proto_job pj;
-	int rc = proto_job_unpack(f->payload, f->len, &pj);
+	int rc;
 
+	/* The mode is judged first, as the RTL does: an unknown mode, or
+	 * one this device does not offer, is NAK MODE whatever follows. */
+	if (f->len >= 1 && (f->payload[0] > PROTO_JOB_MODE_STRATUM ||
+	                    !(c->cfg.modes & (1u << f->payload[0])))) {
+		nak(c, f, PROTO_NAK_MODE, 0);
+		return;
+	}
+	rc = proto_job_unpack(f->payload, f->len, &pj);
 	if (rc == TANDEM_ERR_FRAME_LENGTH) {
 		nak(c, f, PROTO_NAK_LENGTH, 0);
 		return;
@@ -568,6 +583,10 @@ int cpudev_start(int fd, const struct cpudev_config *cfg, struct cpudev **out)
 		return TANDEM_ERR_NOMEM;
 	c->fd = fd;
 	c->cfg = *cfg;
+	if (!c->cfg.modes)
+		c->cfg.modes = cpu_default_modes
+		                       ? cpu_default_modes
+		                       : PROTO_MODE_HEADER | PROTO_MODE_STRATUM;
 	c->running = 1;
 	c->rng =
 	        0x9e3779b97f4a7c15ull ^ ((uint64_t)cfg->index << 32) ^ now_ns();

@@ -14,8 +14,17 @@ struct cpudev;
 struct cpudev_config {
 	double rate;    /* nonces per second; 0 = as fast as it can */
 	unsigned index; /* device number, for the INFO serial */
+	unsigned modes; /* INFO work_modes (PROTO_MODE_*); 0 = the default
+	                 * (cpudev_set_default_modes) */
 	struct transport_faults faults;
 };
+
+/* Work modes the software devices started from now on offer when their
+ * config leaves modes 0: PROTO_MODE_HEADER alone makes them header-only
+ * devices, as small FPGA boards are (they answer a Stratum-mode JOB with
+ * NAK MODE); 0 restores both modes. Set from the command line
+ * (--cpu-header) before any device starts. */
+void cpudev_set_default_modes(unsigned modes);
 
 /* Starts the device thread on fd (it owns fd from now on). */
 int cpudev_start(int fd, const struct cpudev_config *c, struct cpudev **out);

@@ -1,6 +1,7 @@
 /* cpu transport: a software device (cpudev.c) on the far end of a socket
  * pair, so the host drives it through the same device code as a board.
- * Device string: cpu[:RATE] with RATE in nonces per second. */
+ * Device string: cpu[:RATE] with RATE in nonces per second; --cpu-header
+ * (cpudev_set_default_modes) makes the devices header-only. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -21,11 +21,16 @@ Jobs are the real mining.notify templates of tests/vectors/
 stratum_jobs.json (only job ids are the pool's own).
 
 Usage: testpool.py [--miner-cmd 'build/host/tandem mine --device cpu']
-[--diff-scale F] [--label L] [scenario ...]
+[--diff-scale F] [--label L] [--expect-header] [scenario ...]
 --diff-scale multiplies every difficulty the pool sets (slow devices such
 as the simulator need easier shares); the scenario list "sim" selects
-the ones run against the simulated device. Prints "pool: N passed, N
-failed" (or "pool[L]: ...") at the end.
+the ones run against the simulated device, "header" the ones for
+header-only devices (the miner command then names such devices, e.g.
+`tandem mine --device cpu --cpu-header`). --expect-header makes every
+scenario also require that the miner drove all its devices with
+host-built header-mode jobs: no Stratum-mode job sent, no request
+refused by a device. Prints "pool: N passed, N failed" (or
+"pool[L]: ...") at the end.
 """
 
 import argparse
@@ -47,6 +52,7 @@ DIFF1 = 0xFFFF << 208
 FLUSH_WINDOW = 0.5  # s a submit on a flushed job may still arrive (in flight)
 CLEAN_LIMIT = 0.1  # s from a clean_jobs notify to the device's ACK of the new job
 DIFF_SCALE = 1.0  # --diff-scale
+EXPECT_HEADER = False  # --expect-header
 LINE_CAP = 65536
 
 
@@ -424,8 +430,9 @@ def pool_args(pool, user="tester", tls=False):
     return ["-o", "%s://127.0.0.1:%d" % (scheme, pool.port), "-u", user, "-p", "x"]
 
 
-def check_counters(res, pools, errs, min_accepted=1):
-    """What every scenario requires."""
+def check_counters(res, pools, errs, min_accepted=1, low_ok=False):
+    """What every scenario requires (low_ok: shares below the share
+    target are expected, e.g. ones that meet an easier aux target)."""
     if res is None:
         errs.append("miner printed no result")
         return
@@ -445,6 +452,39 @@ def check_counters(res, pools, errs, min_accepted=1):
             errs.append("%s: %s" % (p.name, p.violations[:5]))
     if pa < min_accepted:
         errs.append("only %d shares accepted (want >= %d)" % (pa, min_accepted))
+    if EXPECT_HEADER:
+        check_header_mode(res, errs, low_ok)
+
+
+def check_header_mode(res, errs, low_ok=False):
+    """Header-only devices: every job the miner sent them was a
+    header-mode job it built itself; none was refused (a Stratum-mode job
+    would be, with NAK MODE); every share re-verified, by the device
+    manager against the job sent and by the session against the pool job
+    and extranonce2 the share maps back to (a wrong extranonce2 shows as
+    a share below the share target)."""
+    if res.get("stratum_jobs", -1) != 0:
+        errs.append("%r Stratum-mode jobs sent to header-only devices" % res.get("stratum_jobs"))
+    if res.get("header_jobs", 0) < 1:
+        errs.append("no header-mode job sent")
+    if res.get("header_devices") != res.get("devices"):
+        errs.append("%r of %r devices in header mode" % (res.get("header_devices"), res.get("devices")))
+    if res.get("device_naks", -1) != 0:
+        errs.append("devices refused %r requests" % res.get("device_naks"))
+    if res.get("hw_errors", -1) != 0:
+        errs.append("%r shares failed re-verification" % res.get("hw_errors"))
+    if not low_ok and res.get("below_target", -1) != 0:
+        errs.append("%r shares below the share target" % res.get("below_target"))
+
+
+def miner_opt(cmd, name):
+    """Value of option name in a miner command line (None if absent)."""
+    return cmd[cmd.index(name) + 1] if name in cmd and cmd.index(name) + 1 < len(cmd) else None
+
+
+def en2_counter(en2h):
+    """extranonce2 as the little-endian counter miners roll."""
+    return int.from_bytes(bytes.fromhex(en2h), "little")
 
 
 # ---- scenarios -------------------------------------------------------------------
@@ -766,7 +806,7 @@ async def sc_aux(ctx):
     await m.start()
     res = await m.wait(30)
     errs = []
-    check_counters(res, [p], errs, 1)
+    check_counters(res, [p], errs, 1, low_ok=True)
     if res:
         cand = res.get("candidates", {})
         if not cand.get("auxcli"):
@@ -903,6 +943,98 @@ async def sc_no_device(ctx):
     return errs, {"accepted": 0, "stale": 0, "dropped": 0}, p
 
 
+# ---- header-only devices ------------------------------------------------------
+# Run with a miner command whose devices take header-mode jobs only
+# (--device cpu --cpu-header) and --header-nonces small enough that each
+# extranonce2's nonce range ends within a second or so.
+
+def header_nonces(ctx):
+    v = miner_opt(ctx.cmd, "--header-nonces")
+    return int(v, 0) if v else 1 << 32
+
+
+async def sc_header_work(ctx):
+    """One header-only device, rolling offered: the shares come from
+    host-built headers (job version, no rolled bits, nonces inside the
+    header job's window) over several extranonce2 values in a row (the
+    host stepped on each time the device finished a range), from the
+    device's own slice; all verified by the pool."""
+    p = Pool("pool", {"diff": 0.0003, "rolling": True, "mask": "1fffe000"})
+    await p.start()
+    m = Miner(pool_args(p) + ["--seconds", "6"], ctx.cmd)
+    await m.start()
+    res = await m.wait(30)
+    errs = []
+    check_counters(res, [p], errs, 3)
+    if res and not EXPECT_HEADER:
+        check_header_mode(res, errs)  # whatever the command line says
+    window = header_nonces(ctx)
+    if any(s.get("vbits") and int(s["vbits"], 16) for s in p.submits):
+        errs.append("rolled version bits from header-mode jobs")
+    high = [s for s in p.submits if int(s["params"][4], 16) >= window]
+    if high:
+        errs.append("%d nonces outside the header job window %d" % (len(high), window))
+    en2s = {}
+    for s in p.accepted:
+        en2s.setdefault(s["job"], set()).add(s["params"][2])
+    most = max((len(v) for v in en2s.values()), default=0)
+    # a header-only device never changes extranonce2: two values in one
+    # pool job mean the host moved on when a range was done
+    if window < (1 << 32) and most < 2:
+        errs.append("only %d extranonce2 value in one job: no rollover" % most)
+    for job, vals in en2s.items():
+        tops = {bytes.fromhex(v)[-1] for v in vals}
+        if tops != {0}:
+            errs.append("en2 top bytes %r outside the only device's slice" % sorted(tops))
+        ctrs = sorted(en2_counter(v) & 0xffff for v in vals)
+        if res and ctrs and ctrs[-1] >= res.get("header_jobs", 0):
+            errs.append("en2 counter %d beyond the %d header jobs sent" % (ctrs[-1], res["header_jobs"]))
+    if res and res.get("header_jobs", 0) < most:
+        errs.append("%d en2 values but %d header jobs" % (most, res.get("header_jobs", 0)))
+    ctx.note = "%d en2 values in one job, %d header jobs" % (most, res.get("header_jobs", 0) if res else 0)
+    return errs, res, p
+
+
+async def sc_header_devices(ctx):
+    """Two header-only devices on one pool job: each rolls its own half
+    of the extranonce2 space (top byte 0x00 and 0x80); the pool sees no
+    duplicate and shares from both."""
+    dev = miner_opt(ctx.cmd, "--device") or "cpu"
+    p = Pool("pool", {"diff": 0.0003})
+    await p.start()
+    m = Miner(pool_args(p) + ["--seconds", "4", "--device", dev], ctx.cmd)
+    await m.start()
+    res = await m.wait(30)
+    errs = []
+    check_counters(res, [p], errs, 3)
+    if res and (res["devices"] != 2 or res.get("header_devices") != 2):
+        errs.append("devices %r, header-mode %r, want 2 and 2" %
+                    (res["devices"], res.get("header_devices")))
+    tops = {bytes.fromhex(s["params"][2])[-1] for s in p.accepted}
+    if tops != {0x00, 0x80}:
+        errs.append("en2 top bytes %r, want both slices 00 and 80" % sorted(tops))
+    return errs, res, p
+
+
+async def sc_header_replug(ctx):
+    """The header-only device drops its link after 2 s (--fault
+    disconnect=2) and comes back as a fresh device: the miner hands it a
+    new header job and mining goes on without refused requests."""
+    p = Pool("pool", {"diff": 0.0003})
+    await p.start()
+    m = Miner(pool_args(p) + ["--seconds", "6", "--fault", "disconnect=2"], ctx.cmd)
+    t0 = time.monotonic()
+    await m.start()
+    res = await m.wait(30)
+    errs = []
+    check_counters(res, [p], errs, 2)
+    if res and res["device_reconnects"] < 1:
+        errs.append("the device did not reconnect")
+    if not [s for s in p.accepted if s["t"] > t0 + 3.5]:
+        errs.append("no share accepted after the device came back")
+    return errs, res, p
+
+
 SCENARIOS = [
     ("plain", sc_plain),
     ("rolling", sc_rolling),
@@ -926,6 +1058,17 @@ SCENARIOS = [
 ]
 # The subset run against the simulated device (slow: --diff-scale).
 SIM_SCENARIOS = ["plain", "clean_flush", "disconnect_queue", "failover"]
+# Only for header-only devices (not in the default list).
+HEADER_ONLY = [
+    ("header_work", sc_header_work),
+    ("header_devices", sc_header_devices),
+    ("header_replug", sc_header_replug),
+]
+# The subset run with header-only devices ("header").
+HEADER_SCENARIOS = ["plain", "clean_jobs", "set_extranonce", "disconnect_queue", "failover",
+                    "aux", "clean_flush"] + [n for n, _ in HEADER_ONLY]
+# Header-mode jobs on the simulated device ("sim_header").
+SIM_HEADER_SCENARIOS = ["plain", "clean_flush", "header_work"]
 
 
 class Ctx:
@@ -940,20 +1083,27 @@ def main():
     ap.add_argument("--api-port", type=int, default=43028)
     ap.add_argument("--diff-scale", type=float, default=1.0)
     ap.add_argument("--label", default="")
+    ap.add_argument("--expect-header", action="store_true",
+                    help="require host-built header-mode jobs only (header-only devices)")
     ap.add_argument("-v", "--verbose", action="store_true")
     ap.add_argument("scenarios", nargs="*")
     a = ap.parse_args()
-    global DIFF_SCALE
+    global DIFF_SCALE, EXPECT_HEADER
     DIFF_SCALE = a.diff_scale
+    EXPECT_HEADER = a.expect_header
     ctx = Ctx()
     ctx.cmd = shlex.split(a.miner_cmd)
     ctx.api_port = a.api_port
     names = a.scenarios or [n for n, _ in SCENARIOS]
     if names == ["sim"]:
         names = SIM_SCENARIOS
+    elif names == ["header"]:
+        names = HEADER_SCENARIOS
+    elif names == ["sim_header"]:
+        names = SIM_HEADER_SCENARIOS
     tag = "pool[%s]" % a.label if a.label else "pool"
     passed = failed = 0
-    for name, fn in SCENARIOS:
+    for name, fn in SCENARIOS + HEADER_ONLY:
         if name not in names:
             continue
         t0 = time.monotonic()
