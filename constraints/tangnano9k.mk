@@ -13,8 +13,9 @@ PLL_PARAMS   := PLL_IDIV=1 PLL_FBDIV=2 PLL_ODIV=16
 # nextpnr's target: the PLL clock plus a 10 % margin; the build fails below
 FREQ         := 45
 PIPELINES    := 1
-LOOP_LOG2    := 6
+LOOP_LOG2    := 7
 SLOTS        := 2
+STRATUM      := 0
 BAUD         := 3000000
 SEED         := 1
 # flash: openFPGALoader over the BL702's JTAG

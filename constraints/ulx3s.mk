@@ -22,6 +22,7 @@ PIPELINES  := 1
 # not yet run to the end (stopped after about 20 min in placement), so no Fmax.
 LOOP_LOG2  := 1
 SLOTS      := 4
+STRATUM    := 1
 BAUD       := 3000000
 SEED       := 1
 # flash: openFPGALoader over the FT231X's JTAG (bit-banged)

@@ -15,8 +15,11 @@
 // the last byte of the frame entering the output register; after it the
 // unit may change everything and raise the next request at once (frames
 // go out back to back).
-// Throughput: one byte per clock; bytes leave through an output register
-// (tx_valid_o holds a byte until tx_ready_i).
+// Throughput: one byte per clock; bytes leave through a two-byte output
+// queue (tx_valid_o holds a byte until tx_ready_i), so whether the next
+// byte is made depends on the queue's registered state only, never on
+// tx_ready_i in the same clock (that path ran from the physical layer's
+// ready through the payload address into the unit's field mux).
 // Lengths are sent as given; the unit keeps them within the protocol
 // limit (TANDEM_MAX_PAYLOAD) itself.
 `default_nettype none
@@ -48,12 +51,15 @@ module link_frame_tx (
 	reg [15:0] crc16_q;
 	reg [7:0]  out_q;
 	reg        out_valid_q;
+	reg [7:0]  sk_q;         // second byte of the output queue
+	reg        sk_valid_q;
 
 	wire [16:0] len17   = {1'b0, frame_len_i};
 	wire        in_pay  = idx_q >= 17'd8 && idx_q < len17 + 17'd8;
 	wire        is_lo   = idx_q == len17 + 17'd8;
 	wire        last    = idx_q == len17 + 17'd9;
-	wire        load    = frame_valid_i && (!out_valid_q || tx_ready_i);
+	wire        load    = frame_valid_i && !sk_valid_q;
+	wire        pop     = out_valid_q && tx_ready_i;
 
 	// The byte at idx_q.
 	reg [7:0] cur;
@@ -93,14 +99,24 @@ module link_frame_tx (
 		if (!rst_ni) begin
 			idx_q       <= 17'd0;
 			out_valid_q <= 1'b0;
+			sk_valid_q  <= 1'b0;
 		end else begin
 			idx_q <= idx_n;
-			if (load)
+			// the queue: a new byte goes to the head when it is free
+			// or leaving, else behind it
+			if (load) begin
 				out_valid_q <= 1'b1;
-			else if (tx_ready_i)
-				out_valid_q <= 1'b0;
+				sk_valid_q <= out_valid_q && !pop;
+			end else if (pop) begin
+				out_valid_q <= sk_valid_q;
+				sk_valid_q <= 1'b0;
+			end
 		end
 	end
+
+	always @(posedge clk_i)
+		if (load ? (!out_valid_q || pop) : pop)
+			out_q <= load ? cur : sk_q;
 
 	// Datapath: no reset. Every frame starts at idx 0 (reset or the end
 	// of the previous frame) and the CRCs are (re)started while the sync
@@ -108,7 +124,7 @@ module link_frame_tx (
 	// only read while out_valid_q.
 	always @(posedge clk_i)
 		if (load) begin
-			out_q <= cur;
+			sk_q <= cur;
 			if (idx_q <= 17'd1) begin
 				crc8_q  <= 8'h00;
 				crc16_q <= 16'hFFFF;
