@@ -85,10 +85,16 @@ module link_frame_tx (
 
 	// Next position, and the payload offset the source should present
 	// now so that its byte is there when idx reaches it.
+	// pa_q = idx_q - 8 and pa1_q = idx_q - 7 are kept beside idx_q, so
+	// the address is a choice between registers, not a subtraction after
+	// the load decision (0 while the header goes out).
 	wire [16:0] idx_n  = !load ? idx_q : last ? 17'd0 : idx_q + 17'd1;
-	wire [15:0] paddr  = idx_n[15:0] - 16'd8;
+	reg  [15:0] pa_q, pa1_q;
+	reg         pa_ok_q, pa1_ok_q;          // idx_q >= 8, idx_q >= 7
+	wire [15:0] paddr  = !load ? pa_q : last ? 16'hfff8 : pa1_q;
+	wire        pa_ok  = !load ? pa_ok_q : !last && pa1_ok_q;
 
-	assign frame_addr_o  = idx_n >= 17'd8 ? paddr : 16'd0;
+	assign frame_addr_o  = pa_ok ? paddr : 16'd0;
 	assign frame_ready_o = load && last;
 	assign tx_data_o     = out_q;
 	assign tx_valid_o    = out_valid_q;
@@ -100,8 +106,16 @@ module link_frame_tx (
 			idx_q       <= 17'd0;
 			out_valid_q <= 1'b0;
 			sk_valid_q  <= 1'b0;
+			pa_q        <= 16'hfff8;
+			pa1_q       <= 16'hfff9;
+			pa_ok_q     <= 1'b0;
+			pa1_ok_q    <= 1'b0;
 		end else begin
 			idx_q <= idx_n;
+			pa_q <= paddr;
+			pa1_q <= paddr + 16'd1;
+			pa_ok_q <= pa_ok;
+			pa1_ok_q <= (idx_n >= 17'd7);
 			// the queue: a new byte goes to the head when it is free
 			// or leaving, else behind it
 			if (load) begin
