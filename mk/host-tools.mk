@@ -26,10 +26,16 @@ $(TANDEM): $(HOST_TOOL_OBJS) $(LIBTANDEM)
 # parameters set; build/sim/tandem-sim points at the default (fast) one.
 #   fast      rolled core: few pipelines, quick to build, used by tests/run
 #   unrolled  fully unrolled core (LOOP_LOG2=0): slow to build, bench only
-SIM_CONFIGS ?= fast unrolled
+#   lite      the small boards' header-mode-only device (STRATUM=0), one
+#             pipeline, LITE_LOOP_LOG2 (mk/device.mk; 7 = compact lanes)
+# Any configuration runs as build/sim/tandem-sim-NAME, or through
+# build/sim/tandem-sim --config NAME (tandem ... --sim-config NAME).
+SIM_CONFIGS ?= fast unrolled lite
 SIM_DEFAULT ?= fast
 SIM_PARAMS_fast     ?= -GPIPELINES=2 -GLOOP_LOG2=6 -GSLOTS=4
 SIM_PARAMS_unrolled ?= -GPIPELINES=1 -GLOOP_LOG2=0 -GSLOTS=4
+SIM_PARAMS_lite     ?= -GSTRATUM=0 -GPIPELINES=1 -GLOOP_LOG2=$(LITE_LOOP_LOG2) \
+	-GSLOTS=2 -GCLK_HZ=12000000
 SIM_VFLAGS ?= -O3 --x-assign fast --x-initial fast -Wno-fatal \
 	--trace --threads 1
 SIM_DEVICE_F := rtl/device.f
@@ -53,6 +59,13 @@ $(BUILD)/sim/tandem-sim-%: sim/tandem_sim.cpp sim/testb.h $(LIBTANDEM) \
 
 $(TANDEM_SIM): $(BUILD)/sim/tandem-sim-$(SIM_DEFAULT)
 	ln -sf tandem-sim-$(SIM_DEFAULT) $@
+
+# The lite simulator is built with the tests, so it keeps building; it is
+# rebuilt when LITE_LOOP_LOG2 changes (LITE_STAMP, mk/device.mk).
+.PHONY: sim-lite
+sim-lite: $(BUILD)/sim/tandem-sim-lite
+$(BUILD)/sim/tandem-sim-lite: $(LITE_STAMP)
+test-bins: $(BUILD)/sim/tandem-sim-lite
 
 # ---- end-to-end tests -------------------------------------------------------
 # One runner drives build/host/tandem against the software device and the

@@ -18,13 +18,16 @@
 //   PIPELINES    SHA256d pipelines of the hash core (1..64)
 //   LOOP_LOG2    rounds folding of the core: 0 unrolled .. 6 iterative
 //   SLOTS        target slots (1..16)
+//   STRATUM      1 header and Stratum jobs, 0 header jobs only (the small
+//                parts: no on-chip rolling, tandem_device STRATUM)
 //   LED_COUNT_W  LED stretch of 2^LED_COUNT_W clocks (1..31)
 module board_uart_device #(
 	parameter CLK_HZ = 30000000,  // clk_i in Hz (1e6..1e9)
 	parameter BAUD = 3000000,     // line rate in bit/s (300..CLK_HZ/4)
 	parameter PIPELINES = 1,      // SHA256d pipelines (1..64)
-	parameter LOOP_LOG2 = 6,      // 0 fully unrolled .. 6 one round/clock
+	parameter LOOP_LOG2 = 6,      // 0 fully unrolled .. 6 one round/clock, 7 lanes
 	parameter SLOTS = 2,          // target slots (1..16)
+	parameter STRATUM = 1,        // 1 header + Stratum jobs, 0 header only
 	parameter LED_COUNT_W = 22    // LED stretch 2^LED_COUNT_W clocks (1..31)
 ) (
 	input  wire clk_i,
@@ -61,6 +64,7 @@ module board_uart_device #(
 	);
 
 	tandem_device #(
+		.STRATUM(STRATUM),
 		.PIPELINES(PIPELINES),
 		.LOOP_LOG2(LOOP_LOG2),
 		.SLOTS(SLOTS),

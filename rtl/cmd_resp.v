@@ -158,7 +158,6 @@ module cmd_resp #(
     // ---- control ----
     reg        purging_q;
     reg [4:0]  quiet_q;
-    reg [383:0] pl_q;
 
     wire idle = !frame_valid_o;
     wire want_resp = resp_valid_i && (!resp_purge_i || (purging_q &&
@@ -167,6 +166,9 @@ module cmd_resp #(
     wire stale = meta_gen_i != generation_i;
     wire purge_pop = purging_q && share_valid_i;
     assign share_ready_o = take_share || purge_pop;
+    // a frame is chosen: an answer first, else a share of this generation
+    wire load_resp = idle && want_resp && !resp_ready_o;
+    wire load_share = !load_resp && take_share && !purging_q && !stale;
 
     always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
@@ -189,7 +191,7 @@ module cmd_resp #(
                 else if (quiet_q != 5'd31)
                     quiet_q <= quiet_q + 5'd1;
             end
-            if (idle && want_resp && !resp_ready_o) begin
+            if (load_resp) begin
                 resp_ready_o <= 1'b1;
                 purging_q <= 1'b0;
                 frame_valid_o <= 1'b1;
@@ -198,40 +200,62 @@ module cmd_resp #(
                     2'd0: begin
                         frame_type_o <= T_ACK;
                         frame_len_o <= 16'd4;
-                        pl_q <= {352'd0, generation_i, resp_seq_i, resp_type_i};
                     end
                     2'd1: begin
                         frame_type_o <= T_NAK;
                         frame_len_o <= 16'd4;
-                        pl_q <= {352'd0, resp_detail_i, resp_reason_i,
-                                 resp_seq_i, resp_type_i};
                     end
                     2'd2: begin
                         frame_type_o <= T_INFO;
                         frame_len_o <= 16'd32;
-                        pl_q <= {128'd0, info_pl};
                     end
                     default: begin
                         frame_type_o <= T_STATUS;
                         frame_len_o <= 16'd48;
-                        pl_q <= status_pl;
                     end
                 endcase
-            end else if (take_share && !purging_q && !stale) begin
+            end else if (load_share) begin
                 frame_valid_o <= 1'b1;
                 frame_type_o <= T_SHARE;
                 frame_seq_o <= shares_o[7:0];
                 frame_len_o <= 16'd32;
-                pl_q <= {128'd0, share_pl};
                 shares_o <= shares_o + 32'd1;
             end
         end
     end
 
-    // Payload byte for link_frame_tx, one clock after its address.
+    // ---- payload register file ----
+    // Written when a frame is chosen, and only the bytes that frame sends
+    // (link_frame_tx reads no byte at or beyond its length): ACK / NAK
+    // bytes 0..3, SHARE 0..31, STATUS 0..47. INFO is a constant, read
+    // straight from info_pl.
+    reg [31:0]  pl0_q;   // bytes 0..3
+    reg [223:0] pl1_q;   // bytes 4..31
+    reg [127:0] pl2_q;   // bytes 32..47 (STATUS only)
+    reg         info_q;  // the frame is INFO
+
+    always @(posedge clk_i) begin
+        if (load_resp) begin
+            info_q <= (resp_kind_i == 2'd2);
+            case (resp_kind_i)
+                2'd0: pl0_q <= {generation_i, resp_seq_i, resp_type_i};
+                2'd1: pl0_q <= {resp_detail_i, resp_reason_i, resp_seq_i,
+                                resp_type_i};
+                2'd2: ;
+                default: {pl2_q, pl1_q, pl0_q} <= status_pl;
+            endcase
+        end else if (load_share) begin
+            info_q <= 1'b0;
+            {pl1_q, pl0_q} <= share_pl;
+        end
+    end
+
+    // Payload byte for link_frame_tx, one clock after its address (bytes
+    // 48..63 of the 6-bit offset are never read).
+    wire [511:0] pl = {128'd0, pl2_q, pl1_q, pl0_q};
     always @(posedge clk_i)
-        frame_data_o <= (frame_addr_i[5:0] < 6'd48) ?
-                        pl_q[{frame_addr_i[5:0], 3'd0} +: 8] : 8'd0;
+        frame_data_o <= info_q ? info_pl[{frame_addr_i[4:0], 3'd0} +: 8]
+                               : pl[{frame_addr_i[5:0], 3'd0} +: 8];
 
     wire unused_sig = &{1'b0, frame_addr_i[15:6], sh_en2, stat_en2_i, rolls_i};
 

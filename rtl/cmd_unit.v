@@ -123,8 +123,7 @@ module cmd_unit #(
     reg [4:0]  br_q;
     reg        queue_q;
     reg [BUF_AW-1:0] off_q;     // TARGET_SET entry offset
-    reg [5:0]  tk_q;            // target byte counter
-    reg        pend_q;          // JOB copy: the byte at fa_q - 1 arrives
+    reg        pend_q;          // copy: the byte at fa_q - 1 arrives
     reg [BANK_AW-1:0] wa_q;     // JOB copy: job RAM word of the next write
 
     wire [15:0] len16 = {{(16 - BUF_AW){1'b0}}, len_q};
@@ -217,8 +216,10 @@ module cmd_unit #(
             job_commit_o <= 1'b0;
             flush_o <= 1'b0;
             core_stop_o <= 1'b0;
-            // JOB copy: an address went out this clock, its byte comes next
-            pend_q <= (st_q == S_JOB_COPY) && (fa_q != len_q);
+            // JOB / target copy: an address went out this clock, its byte
+            // comes next
+            pend_q <= (st_q == S_JOB_COPY && fa_q != len_q) ||
+                      st_q == S_TS_VALUE;
             if (jw_en_o)
                 wa_q <= wa_next;
             case (st_q)
@@ -324,16 +325,15 @@ module cmd_unit #(
                     tgt_slot_o <= f_q[3:0];
                     tgt_en_o <= f_q[8];
                     fa_q <= off_q + A_TWO;
-                    tk_q <= 6'd0;
                     st_q <= S_TS_VALUE;
                 end
                 S_TS_VALUE: begin
-                    // 32 little-endian target bytes: byte 0 ends in [7:0]
-                    tk_q <= tk_q + 6'd1;
+                    // 32 little-endian target bytes (offsets off_q + 2 ..
+                    // off_q + 33): byte 0 ends in [7:0]
                     fa_q <= fa_q + A_ONE;
-                    if (tk_q != 6'd0)
+                    if (pend_q)
                         tgt_value_o <= {frame_data_i, tgt_value_o[255:8]};
-                    if (tk_q == 6'd32) begin
+                    if (fa_q == off_nx) begin
                         tgt_we_o <= 1'b1;
                         st_q <= S_TS_WRITE;
                     end

@@ -6,6 +6,7 @@
 rtl/job_sha256.v
 rtl/job_ram.v
 rtl/job_engine.v
+rtl/job_header.v
 rtl/cmd_unit.v
 rtl/cmd_resp.v
 rtl/tandem_device.v

@@ -2,6 +2,7 @@
 // with frames built by the C codec (host/lib/proto.c) and jobs built by
 // the C reference model (host/lib/job.c). Every share the device sends is
 // recomputed with the model (job_proto_hash + work_classify).
+// Built twice. The full device (STRATUM=1, test_device) runs
 //   info      INFO matches the build parameters; NAKs for bad frames
 //   blocks    every block of blocks.json: the real nonce with the real
 //             extranonce2 (and rolled version), nbits slot + aux slots
@@ -11,6 +12,20 @@
 //   faults    garbage, flipped bits, truncated frames; counters
 //   flush     FLUSH during a busy sweep: no old share after the ACK
 //   run       RUN 0 stops hashing, RUN 1 resumes
+// The header-mode-only device (STRATUM=0, test_device_lite, DEV_STRATUM=0)
+// runs
+//   info      INFO says header mode only; Stratum JOBs get NAK MODE
+//   faults    as above
+//   headers   every real header of headers.json: its nonce found in a
+//             window, slot 0 = nbits target, slot 1 = its hash exactly
+//             (met) or one less (not met); the window's shares equal the
+//             model's set, the window is hashed once
+//   queue     QUEUE / BUSY, QUEUE on an idle device, replace (queued and
+//             buffered jobs dropped), FLUSH, Stratum NAKs with a queue
+//   nak run   Stratum JOBs refused mid-window, the window's shares intact;
+//             RUN 0 / 1
+#include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <deque>
@@ -36,6 +51,9 @@
 #endif
 #ifndef DEV_CLK_HZ
 #define DEV_CLK_HZ 50000000
+#endif
+#ifndef DEV_STRATUM
+#define DEV_STRATUM 1
 #endif
 
 namespace {
@@ -748,14 +766,563 @@ void test_faults(Tally &t, Dev &d)
 	d.gap_pct = 0;
 }
 
+
+#if DEV_STRATUM == 0
+// ---- header-mode-only device (STRATUM=0) ------------------------------------
+// Every expected share comes from the C model over the whole nonce window
+// (job_proto_hash + work_classify), so a window's shares must equal the
+// model's set exactly: nothing missing, nothing extra, no duplicate.
+
+// Clocks after the last nonce is issued for its candidates to be
+// re-checked and their SHARE frames sent.
+const uint64_t kDrain = 3000;
+
+using ShareMap = std::map<uint32_t, uint32_t>; // nonce -> slot bits
+
+ShareMap model_window(const struct proto_job &pj, const Slots &s)
+{
+	ShareMap m;
+	uint64_t n = pj.nonce_count ? pj.nonce_count : (1ull << 32);
+	const uint8_t en2[8] = {0};
+	for (uint64_t k = 0; k < n; k++) {
+		uint32_t nonce = pj.nonce_start + (uint32_t)k;
+		uint8_t h[32];
+		job_proto_hash(&pj, en2, pj.version, nonce, h);
+		uint32_t c = work_classify(h, (const uint8_t(*)[32])s.t, s.en,
+					   DEV_SLOTS);
+		if (c)
+			m[nonce] = c;
+	}
+	return m;
+}
+
+// A share of a header job: model-checked (share_ok), version echoed,
+// no extranonce2. Returns false for a share of another job.
+bool header_share(Tally &t, const Rx &r, const struct proto_job &pj,
+		  const Slots &s, ShareMap &got, int &dups, const char *what)
+{
+	struct proto_share sh;
+	if (!get_share(r, sh) || sh.job_id != pj.job_id)
+		return false;
+	uint8_t h[32];
+	share_ok(t, sh, pj, s, h, what);
+	static const uint8_t zero[8] = {0};
+	t.check(sh.version == pj.version &&
+			std::memcmp(sh.en2, zero, 8) == 0,
+		"%s: share version %08x / extranonce2 of a header job", what,
+		sh.version);
+	if (got.count(sh.nonce))
+		dups++;
+	got[sh.nonce] = sh.slots;
+	return true;
+}
+
+// The window's shares against the model's set.
+void compare_window(Tally &t, const ShareMap &want, const ShareMap &got,
+		    int dups, const char *what)
+{
+	int missing = 0, extra = 0;
+	for (auto &w : want) {
+		auto it = got.find(w.first);
+		if (it == got.end() || it->second != w.second) {
+			missing++;
+			std::printf("%s: missing nonce %08x slots %x\n", what,
+				    w.first, w.second);
+		}
+	}
+	for (auto &g : got)
+		if (!want.count(g.first))
+			extra++;
+	t.check(missing == 0 && extra == 0 && dups == 0,
+		"%s: %zu shares, model %zu: %d missing, %d extra, %d "
+		"duplicates",
+		what, got.size(), want.size(), missing, extra, dups);
+}
+
+// Runs until `hashes` nonces more than st0 have been hashed, then drains.
+bool hash_through(Dev &d, const struct proto_status &st0, uint64_t hashes,
+		  struct proto_status &st, uint64_t limit)
+{
+	uint64_t end = d.tb.cycles() + limit;
+	while (d.tb.cycles() < end) {
+		d.run_for(400);
+		if (d.status(st) && st.hashes - st0.hashes >= hashes) {
+			d.run_for(kDrain);
+			return d.status(st);
+		}
+	}
+	return false;
+}
+
+bool send_job(Dev &d, const struct proto_job &pj, Rx &r)
+{
+	uint8_t buf[TANDEM_MAX_PAYLOAD];
+	int n = proto_job_pack(&pj, buf, sizeof(buf));
+	return n > 0 && d.command(PROTO_JOB, buf, (size_t)n, r);
+}
+
+bool nak_is(const Rx &r, uint8_t type, uint8_t reason, uint8_t detail)
+{
+	return r.f.type == PROTO_NAK && r.f.len == 4 && r.f.payload[0] == type &&
+	       r.f.payload[2] == reason && r.f.payload[3] == detail;
+}
+
+// A real Stratum job (blocks.json), for the MODE refusals.
+struct proto_job stratum_job(uint16_t gen, uint8_t flags)
+{
+	auto blocks = tj::load_blocks();
+	const tj::Block &b = blocks[0];
+	struct proto_job pj;
+	job_proto_stratum(&b.js, b.en1.data(), b.en1.size(), b.en2.data(),
+			  b.en2.size(), 0, 0, 1024, &pj);
+	pj.generation = gen;
+	pj.flags = flags;
+	pj.job_id = 0xbad0;
+	return pj;
+}
+
+// Targets met by about 1 in 2^bits hashes (bits 1..8).
+void easy_target(uint8_t t[32], int bits)
+{
+	std::memset(t, 0xff, 32);
+	t[31] = (uint8_t)(0xff >> bits);
+}
+
+void test_info_lite(Tally &t, Dev &d)
+{
+	Rx r;
+	struct proto_info in;
+	bool ok = d.command(PROTO_INFO_GET, nullptr, 0, r) &&
+		  r.f.type == PROTO_INFO &&
+		  proto_info_unpack(r.f.payload, r.f.len, &in) == 0;
+	if (t.check(ok, "lite info: answer (the host codec accepts it)")) {
+		t.check(in.proto_version == TANDEM_PROTO_VERSION &&
+				in.pipelines == DEV_PIPELINES &&
+				in.loop_log2 == DEV_LOOP_LOG2 &&
+				in.target_slots == DEV_SLOTS &&
+				in.clock_hz == DEV_CLK_HZ,
+			"lite info: core parameters");
+		t.check(in.work_modes == PROTO_MODE_HEADER &&
+				in.max_payload == 544 && in.max_rem_bytes == 0 &&
+				in.max_branch == 0 && in.max_version_bits == 0 &&
+				in.en2_max == 0,
+			"lite info: header mode only (modes %x, payload %u, "
+			"rem %u, branch %u, version bits %u, en2 %u)",
+			in.work_modes, in.max_payload, in.max_rem_bytes,
+			in.max_branch, in.max_version_bits, in.en2_max);
+	}
+	uint8_t junk[4] = {1, 2, 3, 4};
+	ok = d.command(0x42, junk, 4, r);
+	t.check(ok && nak_is(r, 0x42, PROTO_NAK_TYPE, 0), "lite nak: type");
+	// Stratum JOBs: MODE, detail 0 (the mode field), whatever else is
+	// wrong with them (here also the generation).
+	struct proto_job sj = stratum_job(0, 0);
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"lite nak: Stratum JOB -> MODE");
+	sj = stratum_job(9, PROTO_JOB_QUEUE);
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"lite nak: queued Stratum JOB of another generation -> MODE");
+	// Header JOBs: generation, length, unknown mode.
+	auto hs = tj::load_headers();
+	struct proto_job pj;
+	job_proto_header(hs[0].header, 0, 16, &pj);
+	pj.generation = 3;
+	t.check(send_job(d, pj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_STALE, 2),
+		"lite nak: header JOB of another generation");
+	pj.generation = 0;
+	uint8_t buf[TANDEM_MAX_PAYLOAD];
+	int n = proto_job_pack(&pj, buf, sizeof(buf));
+	ok = d.command(PROTO_JOB, buf, (size_t)n - 4, r);
+	t.check(ok && nak_is(r, PROTO_JOB, PROTO_NAK_LENGTH, 0),
+		"lite nak: header JOB length");
+	buf[0] = 2;
+	ok = d.command(PROTO_JOB, buf, (size_t)n, r);
+	t.check(ok && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"lite nak: JOB mode 2");
+	struct proto_status st;
+	ok = d.status(st);
+	// type and JOB length errors; nothing started
+	t.check(ok && st.frame_errors == 2 && st.hashes == 0 &&
+			!(st.state & PROTO_STATE_JOB) && st.rolls == 0,
+		"lite status after refusals: frame errors %u, hashes %llu",
+		st.frame_errors, (unsigned long long)st.hashes);
+}
+
+// Every real header: the real nonce in a window around it, the parent
+// target from nbits in slot 0 and the block's own hash in slot 1, first
+// exactly (met), then one less (not met). The window's shares must be
+// the model's set and the window must be hashed exactly once.
+void test_headers_lite(Tally &t, Dev &d, uint16_t gen)
+{
+	auto hs = tj::load_headers();
+	uint32_t id = 0x6000;
+	int found = 0;
+	for (auto &hd : hs) {
+		const char *name = hd.id.c_str();
+		for (int pass = 0; pass < 2; pass++) {
+			struct proto_job pj;
+			// regtest/simnet (nonce 2): the window wraps past 2^32
+			job_proto_header(hd.header, hd.nonce - 3, 8, &pj);
+			pj.generation = gen;
+			pj.job_id = id++;
+			uint8_t hash[32];
+			job_proto_hash(&pj, nullptr, pj.version, hd.nonce, hash);
+			if (pass == 0)
+				t.check(work_hash_meets(hash, hd.target),
+					"%s: model finds the real block", name);
+			Slots s = {};
+			std::memcpy(s.t[0], hd.target, 32);
+			std::memcpy(s.t[1], hash, 32);
+			if (pass == 1)
+				dec256(s.t[1]);
+			s.en[0] = s.en[1] = 1;
+			ShareMap want = model_window(pj, s), got;
+			uint32_t real = pass == 0 ? 0x3 : 0x1;
+			t.check(want.count(hd.nonce) && want[hd.nonce] == real,
+				"%s: model slots of the real nonce", name);
+			struct proto_status st0, st;
+			t.check(load_slots(d, s) && d.status(st0),
+				"%s: targets", name);
+			d.shares.clear();
+			if (!t.check(d.job(pj), "%s: JOB acked", name))
+				continue;
+			bool ok = hash_through(d, st0, 8, st, 200000);
+			t.check(ok && st.hashes - st0.hashes == 8 &&
+					!(st.state & PROTO_STATE_JOB) &&
+					st.job_id == pj.job_id,
+				"%s: one window hashed (%llu)", name,
+				(unsigned long long)(st.hashes - st0.hashes));
+			int dups = 0;
+			for (auto &r : d.shares)
+				header_share(t, r, pj, s, got, dups, name);
+			d.shares.clear();
+			compare_window(t, want, got, dups, name);
+			if (got.count(hd.nonce) && got[hd.nonce] == real)
+				found++;
+		}
+	}
+	std::printf("lite headers: %zu headers, real nonce found with the "
+		    "right slots %d of %zu times\n",
+		    hs.size(), found, 2 * hs.size());
+	t.check(found == (int)(2 * hs.size()), "lite headers: all found");
+}
+
+// QUEUE / BUSY / Stratum NAKs with a queue, then replace and FLUSH.
+void test_queue_lite(Tally &t, Dev &d, uint16_t &gen)
+{
+	auto hs = tj::load_headers();
+	Slots s = {};
+	easy_target(s.t[0], 3); // ~1 in 8
+	easy_target(s.t[1], 5); // ~1 in 32
+	s.en[0] = s.en[1] = 1;
+	t.check(load_slots(d, s), "queue: targets");
+	// Jobs go in until the device says BUSY: the first is hashed, the
+	// core may hold the next window (hash_pipes does, hash_lanes not),
+	// the engine offers one and queues one more.
+	const uint32_t win = 64;
+	std::vector<struct proto_job> pj;
+	std::vector<ShareMap> want, got;
+	bool busy = false;
+	Rx r;
+	struct proto_status st0, st;
+	t.check(d.status(st0), "queue: status");
+	d.shares.clear();
+	for (int i = 0; i < 6 && !busy; i++) {
+		struct proto_job q;
+		job_proto_header(hs[6 + i].header,
+				 0x20000000u * (uint32_t)i + 0x1234u, win, &q);
+		q.generation = gen;
+		q.job_id = 0x7000u + (uint32_t)i;
+		q.flags = i ? PROTO_JOB_QUEUE : 0;
+		bool ok = send_job(d, q, r);
+		if (ok && r.f.type == PROTO_ACK) {
+			pj.push_back(q);
+			want.push_back(model_window(q, s));
+			got.push_back(ShareMap());
+		} else {
+			busy = ok && nak_is(r, PROTO_JOB, PROTO_NAK_BUSY, 0);
+			t.check(busy, "queue: JOB %d: ACK or BUSY", i);
+			break;
+		}
+	}
+	size_t n = pj.size();
+	t.check(busy && n >= 3 && n <= 4, "queue: BUSY after %zu jobs", n);
+	if (n < 2)
+		return;
+	bool ok = d.status(st);
+	t.check(ok &&
+			(st.state & (PROTO_STATE_JOB | PROTO_STATE_QUEUED)) ==
+				(PROTO_STATE_JOB | PROTO_STATE_QUEUED) &&
+			st.job_id == pj[n - 2].job_id,
+		"queue: one job offered, one queued (state %x, job %x)",
+		st.state, st.job_id);
+	// Stratum JOBs, queued or replacing, are refused and change nothing.
+	struct proto_job sj = stratum_job(gen, PROTO_JOB_QUEUE);
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"queue: queued Stratum JOB -> MODE");
+	sj.flags = 0;
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"queue: replacing Stratum JOB -> MODE");
+	ok = d.status(st);
+	t.check(ok && (st.state & PROTO_STATE_QUEUED) &&
+			st.job_id == pj[n - 2].job_id,
+		"queue: still queued after the refusals");
+	ok = hash_through(d, st0, n * win, st, 4000000);
+	t.check(ok && st.hashes - st0.hashes == n * win &&
+			!(st.state & (PROTO_STATE_JOB | PROTO_STATE_QUEUED)) &&
+			st.job_id == pj[n - 1].job_id,
+		"queue: %zu windows hashed, then idle (%llu, state %x)", n,
+		(unsigned long long)(st.hashes - st0.hashes), st.state);
+	// Each job's shares, all before the next job's.
+	std::vector<size_t> last(n, 0), first(n, SIZE_MAX);
+	std::vector<int> dups(n, 0);
+	int other = 0;
+	for (auto &x : d.shares) {
+		bool mine = false;
+		for (size_t i = 0; i < n && !mine; i++)
+			if (header_share(t, x, pj[i], s, got[i], dups[i],
+					 "queue")) {
+				mine = true;
+				first[i] = std::min(first[i], x.index);
+				last[i] = std::max(last[i], x.index);
+			}
+		if (!mine)
+			other++;
+	}
+	d.shares.clear();
+	for (size_t i = 0; i < n; i++) {
+		char what[32];
+		std::snprintf(what, sizeof(what), "queue job %zu", i);
+		compare_window(t, want[i], got[i], dups[i], what);
+		t.check(want[i].size() > 0, "%s: has shares", what);
+		if (i)
+			t.check(last[i - 1] < first[i], "%s: after job %zu",
+				what, i - 1);
+	}
+	t.check(other == 0, "queue: %d shares of other jobs", other);
+
+	// A queued JOB on an idle engine starts at once.
+	struct proto_job q;
+	job_proto_header(hs[11].header, 0x40000000u, win, &q);
+	q.generation = gen;
+	q.job_id = 0x7010;
+	q.flags = PROTO_JOB_QUEUE;
+	t.check(d.status(st0) && d.job(q), "queue: QUEUE on an idle device");
+	ShareMap qw = model_window(q, s), qg;
+	int qd = 0;
+	ok = hash_through(d, st0, win, st, 1000000);
+	t.check(ok && st.hashes - st0.hashes == win, "queue: it ran");
+	for (auto &x : d.shares)
+		header_share(t, x, q, s, qg, qd, "queue idle");
+	d.shares.clear();
+	compare_window(t, qw, qg, qd, "queue idle");
+
+	// Replace: an endless job J with jobs behind it (core buffer, engine
+	// offer, engine queue) up to BUSY; a replacing R drops them all, J's
+	// shares stop at once.
+	struct proto_job j, rj;
+	job_proto_header(hs[12].header, 0x50000000u, 0, &j);
+	j.generation = gen;
+	j.job_id = 0x7020;
+	t.check(d.job(j), "replace: endless job");
+	busy = false;
+	for (int i = 1; i < 6 && !busy; i++) {
+		struct proto_job f = j;
+		f.job_id = 0x7020u + (uint32_t)i;
+		f.flags = PROTO_JOB_QUEUE;
+		ok = send_job(d, f, r);
+		busy = ok && nak_is(r, PROTO_JOB, PROTO_NAK_BUSY, 0);
+		t.check(ok && (busy || r.f.type == PROTO_ACK),
+			"replace: follower %d", i);
+	}
+	job_proto_header(hs[13].header, 0x60000000u, win, &rj);
+	rj.generation = gen;
+	rj.job_id = 0x7030;
+	ok = d.status(st);
+	t.check(ok && busy && (st.state & PROTO_STATE_QUEUED),
+		"replace: one queued");
+	d.run_for(6000);
+	uint8_t rs = 0;
+	{
+		uint8_t buf[TANDEM_MAX_PAYLOAD];
+		int n = proto_job_pack(&rj, buf, sizeof(buf));
+		rs = d.send(PROTO_JOB, buf, (size_t)n);
+	}
+	ok = d.reply(rs, r) && r.f.type == PROTO_ACK;
+	t.check(ok, "replace: JOB acked");
+	uint64_t ack_cycle = r.cycle;
+	ok = d.status(st0);
+	t.check(ok && !(st0.state & PROTO_STATE_QUEUED),
+		"replace: queued job dropped");
+	ok = hash_through(d, st0, win, st, 1000000);
+	t.check(ok && st.job_id == rj.job_id &&
+			!(st.state & PROTO_STATE_JOB),
+		"replace: replacing window done, then idle");
+	ShareMap rw = model_window(rj, s), rg, jg;
+	int rd = 0, jd = 0, late = 0, dropped = 0, before = 0;
+	for (auto &x : d.shares) {
+		if (header_share(t, x, rj, s, rg, rd, "replace"))
+			continue;
+		if (header_share(t, x, j, s, jg, jd, "replaced")) {
+			if (x.cycle > ack_cycle + 1500)
+				late++;
+			else if (x.cycle < ack_cycle)
+				before++;
+			continue;
+		}
+		dropped++;
+	}
+	d.shares.clear();
+	compare_window(t, rw, rg, rd, "replace");
+	t.check(before > 0, "replace: the endless job had shares (%d)", before);
+	t.check(late == 0, "replace: %d shares of the replaced job later", late);
+	t.check(dropped == 0, "replace: %d shares of dropped jobs", dropped);
+	// hashes stopped: the endless job and its followers are gone
+	struct proto_status st2;
+	d.run_for(5000);
+	t.check(d.status(st2) && st2.hashes == st.hashes,
+		"replace: nothing left to hash");
+
+	// FLUSH in an endless job, shares piling up behind a slow link.
+	j.job_id = 0x7040;
+	t.check(d.job(j), "flush: JOB");
+	d.tx_stall_pct = 60;
+	d.run_for(8000);
+	t.check(d.flush((uint16_t)(gen + 1), r), "flush: ACK");
+	t.check(r.f.len == 4 && r.f.payload[2] == ((gen + 1) & 0xff),
+		"flush: ACK carries the new generation");
+	uint64_t flush_index = r.index;
+	d.run_for(5000);
+	d.tx_stall_pct = 0;
+	size_t old_before = 0, old_after = 0;
+	for (auto &x : d.shares) {
+		struct proto_share sh;
+		get_share(x, sh);
+		if (sh.generation == gen && x.index > flush_index)
+			old_after++;
+		else if (sh.generation == gen)
+			old_before++;
+	}
+	d.shares.clear();
+	t.check(old_before > 0 && old_after == 0,
+		"flush: %zu shares before, %zu old ones after the ACK",
+		old_before, old_after);
+	t.check(d.status(st) && !(st.state & PROTO_STATE_JOB) &&
+			st.generation == gen + 1,
+		"flush: no job, new generation");
+	d.run_for(3000);
+	t.check(d.status(st2) && st2.hashes == st.hashes,
+		"flush: hashing stopped");
+	t.check(send_job(d, rj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_STALE, 2),
+		"flush: JOB of the old generation is STALE");
+	gen++;
+}
+
+// A Stratum JOB during a header job: NAK MODE, and the header job's
+// window still yields exactly the model's shares. Then RUN 0 / RUN 1.
+void test_stratum_nak_lite(Tally &t, Dev &d, uint16_t gen)
+{
+	auto hs = tj::load_headers();
+	Slots s = {};
+	easy_target(s.t[0], 3);
+	s.en[0] = 1;
+	t.check(load_slots(d, s), "nak run: targets");
+	const uint32_t win = 512;
+	struct proto_job pj;
+	job_proto_header(hs[20].header, 0x7ffffff0u, win, &pj);
+	pj.generation = gen;
+	pj.job_id = 0x8000;
+	ShareMap want = model_window(pj, s), got;
+	struct proto_status st0, st1, st;
+	t.check(d.status(st0) && d.job(pj), "nak run: header JOB");
+	d.run_for(win * proto_clocks_per_nonce(DEV_LOOP_LOG2) / 4);
+	size_t before = d.shares.size();
+	Rx r;
+	struct proto_job sj = stratum_job(gen, 0);
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"nak run: replacing Stratum JOB -> MODE");
+	uint64_t nak_cycle = r.cycle;
+	sj.flags = PROTO_JOB_QUEUE;
+	t.check(send_job(d, sj, r) && nak_is(r, PROTO_JOB, PROTO_NAK_MODE, 0),
+		"nak run: queued Stratum JOB -> MODE");
+	bool sok = d.status(st1);
+	t.check(sok && st1.job_id == pj.job_id &&
+			!(st1.state & PROTO_STATE_QUEUED) &&
+			st1.hashes < st0.hashes + win,
+		"nak run: the header job still runs (job %x, %llu hashed)",
+		st1.job_id, (unsigned long long)(st1.hashes - st0.hashes));
+	bool ok = hash_through(d, st0, win, st, 4000000);
+	t.check(ok && st.hashes - st0.hashes == win && st.job_id == pj.job_id,
+		"nak run: whole window hashed (%llu)",
+		(unsigned long long)(st.hashes - st0.hashes));
+	int dups = 0, after = 0;
+	for (auto &x : d.shares)
+		if (header_share(t, x, pj, s, got, dups, "nak run") &&
+		    x.cycle > nak_cycle)
+			after++;
+	d.shares.clear();
+	t.check(before > 0 && after > 0,
+		"nak run: shares before (%zu) and after (%d) the NAKs", before,
+		after);
+	compare_window(t, want, got, dups, "nak run");
+
+	// RUN 0 stops hashing (and drops the core's work in flight,
+	// docs/architecture.md); a JOB sent meanwhile waits; RUN 1 hashes it.
+	job_proto_header(hs[21].header, 0, 0, &pj);
+	pj.generation = gen;
+	pj.job_id = 0x8001;
+	t.check(d.job(pj), "lite run: endless JOB");
+	d.run_for(2000);
+	uint8_t p[1] = {0};
+	t.check(d.ack(PROTO_RUN, p, 1), "lite run: RUN 0");
+	d.status(st0);
+	d.run_for(3000);
+	d.status(st1);
+	t.check(!(st1.state & PROTO_STATE_RUNNING) && st1.hashes == st0.hashes,
+		"lite run: stopped (%llu -> %llu)",
+		(unsigned long long)st0.hashes, (unsigned long long)st1.hashes);
+	job_proto_header(hs[22].header, 0x10000000u, 64, &pj);
+	pj.generation = gen;
+	pj.job_id = 0x8002;
+	want = model_window(pj, s);
+	got.clear();
+	dups = 0;
+	t.check(d.job(pj), "lite run: JOB while stopped");
+	d.run_for(3000);
+	ok = d.status(st);
+	t.check(ok && st.hashes == st1.hashes &&
+			(st.state & PROTO_STATE_JOB) && st.job_id == 0x8002,
+		"lite run: it waits (state %x)", st.state);
+	d.shares.clear();
+	p[0] = 1;
+	t.check(d.ack(PROTO_RUN, p, 1), "lite run: RUN 1");
+	ok = hash_through(d, st1, 64, st, 1000000);
+	t.check(ok && (st.state & PROTO_STATE_RUNNING) &&
+			st.hashes - st1.hashes == 64 && st.job_id == 0x8002 &&
+			st.rolls == 0 && st.version == pj.version,
+		"lite run: running again (state %x, %llu hashes, job "
+		"%x, rolls %u, version %08x)",
+		st.state, (unsigned long long)(st.hashes - st1.hashes),
+		st.job_id, st.rolls, st.version);
+	for (auto &x : d.shares)
+		header_share(t, x, pj, s, got, dups, "lite run");
+	d.shares.clear();
+	compare_window(t, want, got, dups, "lite run");
+	Rx rf;
+	t.check(d.flush((uint16_t)(gen + 1), rf), "lite run: flush at the end");
+}
+#endif
+
 } // namespace
 
 int main(int argc, char **argv)
 {
-	Tally t("test_device");
+	const char *name = DEV_STRATUM ? "test_device" : "test_device_lite";
+	Tally t(name);
 	// Kept alive until exit: sim/testb.h destroys its VerilatedContext
 	// before the model, which deadlocks in the model's destructor.
 	Dev &d = *new Dev(argc, argv);
+#if DEV_STRATUM
 	auto blocks = tj::load_blocks();
 	test_info(t, d);
 	test_faults(t, d);
@@ -764,7 +1331,15 @@ int main(int argc, char **argv)
 	test_differential(t, d, blocks[7]);
 	test_flush(t, d, blocks[0]);
 	test_run(t, d, blocks[0]);
-	std::printf("test_device: %llu clocks\n",
+#else
+	uint16_t gen = 0;
+	test_info_lite(t, d);
+	test_faults(t, d);
+	test_headers_lite(t, d, gen);
+	test_queue_lite(t, d, gen);
+	test_stratum_nak_lite(t, d, gen);
+#endif
+	std::printf("%s: %llu clocks\n", name,
 		    (unsigned long long)d.tb.cycles());
 	d.tb.m->final();
 	return t.finish();

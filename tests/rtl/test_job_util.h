@@ -129,6 +129,38 @@ inline std::vector<Block> load_blocks()
 	return out;
 }
 
+// One real header of headers.json, with its nbits target.
+struct Header {
+	std::string id;
+	uint8_t header[80];
+	uint32_t nonce;
+	uint8_t target[32]; // nbits target, little-endian
+};
+
+inline std::vector<Header> load_headers()
+{
+	std::vector<Header> out;
+	json_t *root = load_vectors("headers.json");
+	size_t i;
+	json_t *h;
+	json_array_foreach(json_object_get(root, "headers"), i, h)
+	{
+		Header hd;
+		hd.id = str_of(h, "id");
+		std::vector<uint8_t> b = hex_of(str_of(h, "header_hex"));
+		if (b.size() != 80) {
+			std::fprintf(stderr, "bad header in %s\n", hd.id.c_str());
+			std::exit(2);
+		}
+		std::memcpy(hd.header, b.data(), 80);
+		hd.nonce = le32(hd.header + 76);
+		work_nbits_to_target(le32(hd.header + 72), hd.target);
+		out.push_back(hd);
+	}
+	json_decref(root);
+	return out;
+}
+
 // extranonce2 as the device counts it: unsigned little-endian over n bytes.
 inline void en2_add(uint8_t *en2, size_t n, long delta)
 {
