@@ -7,10 +7,10 @@ TOP        := board_hx8k_top
 PINS       := constraints/hx8k.pcf
 # 12 MHz in; PLL values from `icepll -i 12 -o $(CLK_MHZ)`
 CLK_IN_MHZ := 12
-CLK_MHZ    := 36
-PLL_PARAMS := PLL_DIVR=0 PLL_DIVF=47 PLL_DIVQ=4 PLL_FILTER=1
+CLK_MHZ    := 48
+PLL_PARAMS := PLL_DIVR=0 PLL_DIVF=63 PLL_DIVQ=4 PLL_FILTER=1
 # nextpnr's target: the PLL clock plus a 10 % margin; the build fails below
-FREQ       := 40
+FREQ       := 53
 # core: compact lanes (LOOP_LOG2=7, one round unit per lane for both
 # hashes) on the header-mode-only device (STRATUM=0: the host builds the
 # headers; a 2^32 window lasts minutes at this rate)

