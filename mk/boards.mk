@@ -85,7 +85,7 @@ SYNTH_SCRIPT_gowin = synth_gowin $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
 # The netlist depends on the RTL, the settings and the pin-independent
 # top; the guard stops a netlist of one board being made with another's
 # settings.
-$(BUILD)/boards/%.json: $(BOARD_RTL) rtl/board.f rtl/sha256_k.vh \
+$(BUILD)/boards/%.json: $(BOARD_RTL) rtl/board.f rtl/sha256_k.vh mk/boards.mk \
 		$(wildcard rtl/board_*_top.v) $(wildcard constraints/*.mk)
 	@test "$(notdir $*)" = "$(BOARD)" || \
 		{ echo "boards: build $@ with BOARD=$(notdir $*)"; exit 1; }
