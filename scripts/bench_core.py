@@ -343,6 +343,10 @@ def main():
             if r is None:
                 continue
             print("rate %s ..." % c["name"], flush=True)
+            # earlier runs took nextpnr's exit code for missing the 100 MHz
+            # goal as a failure; a reported Fmax means it placed and routed
+            if r.get("fmax_mhz") and "pnr_error" in r:
+                del r["pnr_error"]
             r["nonces_per_clock"] = rate_sim(c, args.build)
             r["mhs"] = (round(r["fmax_mhz"] * r["nonces_per_clock"], 3)
                         if r.get("fmax_mhz") and r["nonces_per_clock"]
