@@ -85,7 +85,8 @@ SYNTH_SCRIPT_gowin = synth_gowin $(SYNTH_OPTS) -top $(TOP) -run :map_ram; \
 # The netlist depends on the RTL, the settings and the pin-independent
 # top; the guard stops a netlist of one board being made with another's
 # settings.
-$(BUILD)/boards/%.json: $(BOARD_RTL) rtl/board.f rtl/sha256_k.vh mk/boards.mk \
+$(BUILD)/boards/%.json: $(BOARD_RTL) rtl/board.f rtl/sha256_k.vh \
+		rtl/tandem_clog2.vh mk/boards.mk \
 		$(wildcard rtl/board_*_top.v) $(wildcard constraints/*.mk)
 	@test "$(notdir $*)" = "$(BOARD)" || \
 		{ echo "boards: build $@ with BOARD=$(notdir $*)"; exit 1; }
@@ -235,7 +236,8 @@ BOARD_DEV_PARAMS := -GCLK_HZ=12000000 -GBAUD=3000000 -GPIPELINES=1 \
 BOARD_DEV_DEFS := -DCFG_CLK_HZ=12000000 -DCFG_BAUD=3000000 -DCFG_PIPELINES=1 \
 	-DCFG_LOOP_LOG2=6 -DCFG_SLOTS=2
 $(BUILD)/tests/rtl/test_board_uart_device: tests/rtl/test_board_uart_device.cpp \
-		$(BOARD_RTL) rtl/board.f sim/testb.h $(LIBTANDEM)
+		$(BOARD_RTL) rtl/board.f rtl/sha256_k.vh rtl/tandem_clog2.vh sim/testb.h \
+		$(LIBTANDEM)
 	@mkdir -p $(dir $@) $(BUILD)/boards/obj_board_uart_device
 	$(VERILATOR) --cc --exe --build -j 2 -O3 --x-assign fast --x-initial fast \
 		-Wno-fatal -Wno-lint -Wno-style --trace -Irtl \
@@ -270,7 +272,8 @@ POSTSYNTH_DIR    := $(BUILD)/boards/postsynth
 POSTSYNTH_PARAMS := LOOP_LOG2=7 PIPELINES=1 SLOTS=2 TAG_W=8
 POSTSYNTH_RTL    := $(shell cat rtl/core.f 2>/dev/null)
 
-$(POSTSYNTH_DIR)/net.v: $(POSTSYNTH_RTL) rtl/sha256_k.vh rtl/core.f
+$(POSTSYNTH_DIR)/net.v: $(POSTSYNTH_RTL) rtl/sha256_k.vh rtl/tandem_clog2.vh \
+		rtl/core.f
 	@mkdir -p $(dir $@)
 	$(YOSYS) -q -l $(POSTSYNTH_DIR)/synth.log -p "read_verilog -Irtl \
 		$(POSTSYNTH_RTL); chparam $(foreach p,$(POSTSYNTH_PARAMS),-set \

@@ -16,13 +16,16 @@ DEV_LDFLAGS = $(abspath $(LIBTANDEM)) \
 DEV_VFLAGS := --cc --exe --build -j 2 --trace -Wall -Wno-fatal \
 	-Wno-DECLFILENAME
 
-JOB_RTL := rtl/job_sha256.v rtl/job_ram.v rtl/job_engine.v
+JOB_RTL := rtl/job_sha256.v rtl/job_ram.v rtl/job_banks.v rtl/job_facts.v \
+	rtl/job_engine.v
+# the header-mode engine (job_header) and what it uses
+HDR_RTL := rtl/job_ram.v rtl/job_banks.v rtl/job_facts.v rtl/job_header.v
 DEV_TEST_DEPS := sim/testb.h tests/rtl/test_job_util.h $(LIBTANDEM)
 
 # Engine alone, fed through its job RAM port (job_sha256 includes
-# rtl/sha256_k.vh, hence -Irtl).
+# rtl/sha256_k.vh, job_engine rtl/tandem_clog2.vh, hence -Irtl).
 $(BUILD)/tests/rtl/test_job_engine: tests/rtl/test_job_engine.cpp \
-		$(JOB_RTL) rtl/sha256_k.vh $(DEV_TEST_DEPS)
+		$(JOB_RTL) rtl/sha256_k.vh rtl/tandem_clog2.vh $(DEV_TEST_DEPS)
 	@mkdir -p $(dir $@) $(DEV_VBUILD)
 	$(VERILATOR) $(DEV_VFLAGS) -Irtl --Mdir $(DEV_VBUILD)/test_job_engine \
 		--top-module job_engine -o $(abspath $@) \
@@ -40,11 +43,12 @@ DEV_TEST_G := -GPIPELINES=2 -GLOOP_LOG2=3 -GSLOTS=4 -GFIFO_DEPTH=8 \
 DEV_TEST_D := -DDEV_PIPELINES=2 -DDEV_LOOP_LOG2=3 -DDEV_SLOTS=4 \
 	-DDEV_CLK_HZ=50000000
 DEVICE_RTL := $(shell sed -e 's://.*::' rtl/core.f rtl/link.f 2>/dev/null) \
-	rtl/job_sha256.v rtl/job_ram.v rtl/job_engine.v rtl/job_header.v \
-	rtl/cmd_unit.v rtl/cmd_resp.v rtl/tandem_device.v
+	rtl/job_sha256.v rtl/job_ram.v rtl/job_banks.v rtl/job_facts.v \
+	rtl/job_engine.v rtl/job_header.v rtl/cmd_unit.v rtl/cmd_resp.v \
+	rtl/tandem_device.v
 
 $(BUILD)/tests/rtl/test_device: tests/rtl/test_device.cpp $(DEVICE_RTL) \
-		rtl/sha256_k.vh $(DEV_TEST_DEPS)
+		rtl/sha256_k.vh rtl/tandem_clog2.vh $(DEV_TEST_DEPS)
 	@mkdir -p $(dir $@) $(DEV_VBUILD)
 	$(VERILATOR) $(DEV_VFLAGS) -O3 --x-assign fast --x-initial fast \
 		-Irtl --Mdir $(DEV_VBUILD)/test_device \
@@ -71,7 +75,7 @@ $(LITE_STAMP):
 	@touch $@
 
 $(BUILD)/tests/rtl/test_device_lite: tests/rtl/test_device.cpp $(DEVICE_RTL) \
-		rtl/sha256_k.vh $(DEV_TEST_DEPS) $(LITE_STAMP)
+		rtl/sha256_k.vh rtl/tandem_clog2.vh $(DEV_TEST_DEPS) $(LITE_STAMP)
 	@mkdir -p $(dir $@) $(DEV_VBUILD)
 	$(VERILATOR) $(DEV_VFLAGS) -O3 --x-assign fast --x-initial fast \
 		-Irtl --Mdir $(DEV_VBUILD)/test_device_lite \
@@ -88,7 +92,7 @@ TEST_BINS += $(BUILD)/tests/rtl/test_device_lite
 # engines, the command unit and the link on iCE40 and ECP5.
 BENCH_DEV_G := -GPIPELINES=1 -GLOOP_LOG2=0 -GSLOTS=2 -GFIFO_DEPTH=8
 $(BUILD)/bench/test_device_bench: tests/rtl/test_device_bench.cpp \
-		$(DEVICE_RTL) rtl/sha256_k.vh $(DEV_TEST_DEPS)
+		$(DEVICE_RTL) rtl/sha256_k.vh rtl/tandem_clog2.vh $(DEV_TEST_DEPS)
 	@mkdir -p $(dir $@) $(DEV_VBUILD)
 	$(VERILATOR) $(DEV_VFLAGS) -O3 --x-assign fast --x-initial fast \
 		-Irtl --Mdir $(DEV_VBUILD)/test_device_bench \
@@ -113,7 +117,7 @@ bench-device: $(BUILD)/bench/test_device_bench
 		echo "== $$s: job engine (job_engine + job_sha256 + job_ram)"; \
 		$(call dev_synth,$$s,job_engine,$(JOB_RTL)) || exit 1; \
 		echo "== $$s: header job engine (job_header + job_ram)"; \
-		$(call dev_synth,$$s,job_header,rtl/job_ram.v rtl/job_header.v) || exit 1; \
+		$(call dev_synth,$$s,job_header,$(HDR_RTL)) || exit 1; \
 		echo "== $$s: command unit + response builder"; \
 		$(call dev_synth,$$s,cmd_unit,rtl/cmd_unit.v) || exit 1; \
 		$(call dev_synth,$$s,cmd_resp,rtl/cmd_resp.v) || exit 1; \
@@ -130,10 +134,10 @@ lint-device:
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_engine $(JOB_RTL)
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_engine \
 		-GMAX_REM_BLOCKS=2 -GMAX_BRANCH=4 -GMETA_LOG2=1 $(JOB_RTL)
-	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module job_header \
-		-GBANK_AW=5 rtl/job_ram.v rtl/job_header.v
-	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module job_header \
-		-GMETA_LOG2=1 rtl/job_ram.v rtl/job_header.v
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_header \
+		-GBANK_AW=5 $(HDR_RTL)
+	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module job_header \
+		-GMETA_LOG2=1 $(HDR_RTL)
 	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module cmd_unit rtl/cmd_unit.v
 	$(VERILATOR) --lint-only -Wall rtl/lint.vlt --top-module cmd_unit \
 		-GSTRATUM=0 -GBUF_AW=10 -GBANK_AW=5 rtl/cmd_unit.v

@@ -15,7 +15,8 @@ VERILATOR_FLAGS ?= -O3 --x-assign fast --x-initial fast --assert --trace \
 VERILATOR_CXXOPT ?= -O1
 RTL_DIR   := rtl
 RTL_FILES := $(shell cat $(RTL_DIR)/core.f 2>/dev/null)
-RTL_DEPS  := $(RTL_FILES) $(RTL_DIR)/sha256_k.vh $(RTL_DIR)/core.f sim/testb.h
+RTL_DEPS  := $(RTL_FILES) $(RTL_DIR)/sha256_k.vh $(RTL_DIR)/tandem_clog2.vh \
+	$(RTL_DIR)/core.f sim/testb.h
 RTL_PC_CFLAGS := $(shell $(PKG_CONFIG) --cflags jansson 2>/dev/null)
 RTL_PC_LIBS   := $(shell $(PKG_CONFIG) --libs jansson libcrypto 2>/dev/null)
 

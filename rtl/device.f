@@ -5,6 +5,8 @@
 -f rtl/link.f
 rtl/job_sha256.v
 rtl/job_ram.v
+rtl/job_banks.v
+rtl/job_facts.v
 rtl/job_engine.v
 rtl/job_header.v
 rtl/cmd_unit.v

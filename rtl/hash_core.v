@@ -62,19 +62,10 @@ module hash_core #(
 	output wire [63:0]        hash_count_o,    // nonces hashed (monotonic)
 	output wire [31:0]        share_overflow_o // shares dropped, FIFO full
 );
+`include "tandem_clog2.vh"
+
 	localparam PIW = (PIPELINES > 1) ? clog2(PIPELINES) : 1;
 	localparam SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	generate
 		if (LOOP_LOG2 == 7) begin : g_lanes

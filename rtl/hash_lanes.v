@@ -63,22 +63,12 @@ module hash_lanes #(
 	output wire [31:0]        share_overflow_o
 );
 `include "sha256_k.vh"
+`include "tandem_clog2.vh"
 
 	localparam N = PIPELINES;
 	localparam PIW = (N > 1) ? clog2(N) : 1;
 	localparam SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
 	localparam SH_W = TAG_W + SLOTS + PIW + 32;
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	function [31:0] bswap;
 		input [31:0] w;

@@ -75,6 +75,8 @@ module hash_pipes #(
 	output wire [63:0]        hash_count_o,    // nonces hashed (monotonic)
 	output wire [31:0]        share_overflow_o // shares dropped, FIFO full
 );
+`include "tandem_clog2.vh"
+
 	localparam N = PIPELINES;
 	localparam PIW = (N > 1) ? clog2(N) : 1;
 	localparam SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
@@ -85,17 +87,6 @@ module hash_pipes #(
 	localparam CDEPTH = 1 << clog2(INFL + 2);
 	localparam CW = clog2(CDEPTH) + 1;
 	localparam SH_W = TAG_W + SLOTS + PIW + 32;
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	// --- jobs ---------------------------------------------------------------
 	wire         iss_valid, iss_sel;

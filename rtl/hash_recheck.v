@@ -61,19 +61,9 @@ module hash_recheck #(
 	output wire                   busy_o
 );
 `include "sha256_k.vh"
+`include "tandem_clog2.vh"
 
 	localparam PIW = (PIPELINES > 1) ? clog2(PIPELINES) : 1;
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	localparam [2:0] ST_IDLE = 3'd0, ST_H1 = 3'd1, ST_H1W = 3'd2,
 			 ST_H2W = 3'd3, ST_CMP = 3'd4, ST_DONE = 3'd5,

@@ -5,11 +5,13 @@
 //
 // Purpose:
 //   Holds two jobs in a two-bank job RAM (the current one and one queued
-//   or being written). For a Stratum-mode job it computes, for every
-//   extranonce2 value, coinbase hash -> txid -> merkle root (folding the
-//   branch) -> header midstate with one iterative SHA-256 round unit
-//   (job_sha256); for every further version value only the header
-//   midstate. A header-mode job is one work item, passed through.
+//   or being written; job_banks keeps which is which and what QUEUE,
+//   replace and FLUSH do, job_facts the facts of recent jobs). For a
+//   Stratum-mode job it computes, for every extranonce2 value, coinbase
+//   hash -> txid -> merkle root (folding the branch) -> header midstate
+//   with one iterative SHA-256 round unit (job_sha256); for every further
+//   version value only the header midstate. A header-mode job is one
+//   work item, passed through.
 //   Rolling order (include/tandem_proto.h): nonce window (in the core),
 //   then version (masked bits counted as one number from the job's value),
 //   then extranonce2 (little-endian counter over en2_size bytes) when the
@@ -65,7 +67,7 @@ module job_engine #(
     input  wire                 run_i,         // level: issue work while high
     output wire                 job_active_o,  // a job is current
     output wire                 job_queued_o,  // a queued job waits
-    output reg                  core_abort_o,  // pulse: abandon the core's work
+    output wire                 core_abort_o,  // pulse: abandon the core's work
                                                // (the clock after a replacing commit)
 
     // Work items to the hash core.
@@ -90,17 +92,7 @@ module job_engine #(
     output reg  [31:0]          stat_version_o,
     output reg  [31:0]          rolls_o         // version/en2 steps taken
 );
-
-    function integer clog2;
-        input integer v;
-        integer r;
-        begin
-            r = 0;
-            while ((1 << r) < v)
-                r = r + 1;
-            clog2 = r;
-        end
-    endfunction
+`include "tandem_clog2.vh"
 
     function [31:0] bswap;
         input [31:0] w;
@@ -136,16 +128,12 @@ module job_engine #(
 
     // ---- control state (reset) ----
     reg [3:0]  st_q, st_d;
-    reg        cur_bank_q, cur_bank_d;
-    reg        has_cur_q, has_cur_d;
-    reg        has_next_q, has_next_d;
     reg [4:0]  ld_cnt_q, ld_cnt_d;      // load address counter
     reg [4:0]  ld_prev_q;               // address whose data arrives now
     reg        ld_vld_q;
     reg        ld_cb_q;                 // ... and it is a coinbase midstate word
     reg [2:0]  kind_q, kind_d;
     reg [4:0]  idx_q, idx_d;
-    reg [META_LOG2-1:0] meta_wr_q, meta_wr_d;
     reg        fd_act_q;                // feeder stage A active
     reg [3:0]  fd_i_q;
     reg        fb_val_q;                // feeder stage B valid
@@ -164,16 +152,11 @@ module job_engine #(
     reg [63:0] en2_start_q, en2_cur_q;
     reg [255:0] h_q;    // chaining / merkle accumulator / root
 
-    // job facts table
-    reg [31:0] meta_id_q [0:(1<<META_LOG2)-1];
-    reg [15:0] meta_gen_q [0:(1<<META_LOG2)-1];
-    reg [31:0] meta_ntime_q [0:(1<<META_LOG2)-1];
-    reg [3:0]  meta_size_q [0:(1<<META_LOG2)-1];
-
     // ---- round unit ----
     wire        sha_busy, sha_done, sha_w_ready;
     wire [255:0] sha_state;
-    reg         sha_start, sha_load, sha_clear;
+    reg         sha_start, sha_load;
+    wire        sha_clear;  // replacing commit or flush (job_banks)
     wire        use_iv = (kind_q != K_CB) && (kind_q != K_MK2);
     wire [255:0] sha_state_in = (st_q == S_START && use_iv) ? SHA_IV : h_q;
     reg [31:0]  w_q;
@@ -197,13 +180,14 @@ module job_engine #(
     // ---- job RAM ----
     wire [31:0]        ram_rdata;
     reg  [BANK_AW-1:0] rd_addr;
+    wire               cur_bank;
 
     job_ram #(.AW(BANK_AW + 1), .DW(32)) u_ram (
         .clk_i     (clk_i),
         .wr_en_i   (jw_en_i),
-        .wr_addr_i ({~cur_bank_q, jw_addr_i}),
+        .wr_addr_i ({~cur_bank, jw_addr_i}),
         .wr_data_i (jw_data_i),
-        .rd_addr_i ({cur_bank_q, rd_addr}),
+        .rd_addr_i ({cur_bank, rd_addr}),
         .rd_data_o (ram_rdata)
     );
 
@@ -336,25 +320,45 @@ module job_engine #(
 
     wire offer = (st_q == S_OFFER) && run_i;
     wire take = offer && work_ready_i;
+    // The job is done with its last item: a header-mode job has one, a
+    // Stratum job ends when neither version nor extranonce2 can roll on.
+    wire job_done = take && (mode_hdr_q || (ver_next == ver_base_q &&
+                                            en2_next == en2_start_q));
+
+    // ---- current / queued job, job-fact entry (job_banks) ----
+    wire                 bk_load, bk_idle;
+    wire [META_LOG2-1:0] meta_wr;
+
+    job_banks #(.META_LOG2(META_LOG2)) u_banks (
+        .clk_i        (clk_i),
+        .rst_ni       (rst_ni),
+        .job_begin_i  (job_begin_i),
+        .job_commit_i (job_commit_i),
+        .job_queue_i  (job_queue_i),
+        .flush_i      (flush_i),
+        .done_i       (job_done),
+        .loading_i    (st_q == S_LOAD),
+        .load_o       (bk_load),
+        .idle_o       (bk_idle),
+        .restart_o    (sha_clear),
+        .bank_o       (cur_bank),
+        .job_active_o (job_active_o),
+        .job_queued_o (job_queued_o),
+        .core_abort_o (core_abort_o),
+        .meta_wr_o    (meta_wr)
+    );
 
     // ---- FSM ----
-    reg roll_ver, roll_en2, job_done, abort_d;
+    reg roll_ver, roll_en2;
     always @(*) begin
         st_d = st_q;
-        cur_bank_d = cur_bank_q;
-        has_cur_d = has_cur_q;
-        has_next_d = has_next_q;
         ld_cnt_d = ld_cnt_q;
         kind_d = kind_q;
         idx_d = idx_q;
-        meta_wr_d = meta_wr_q;
         sha_start = 1'b0;
         sha_load = 1'b0;
-        sha_clear = 1'b0;
-        abort_d = 1'b0;
         roll_ver = 1'b0;
         roll_en2 = 1'b0;
-        job_done = 1'b0;
 
         case (st_q)
             S_LOAD: begin
@@ -419,10 +423,10 @@ module job_engine #(
                 end
             end
             S_OFFER: begin
-                if (take) begin
-                    if (mode_hdr_q) begin
-                        job_done = 1'b1;
-                    end else if (ver_next != ver_base_q) begin
+                // taken and not done (job_done): roll version, else
+                // extranonce2
+                if (take && !mode_hdr_q) begin
+                    if (ver_next != ver_base_q) begin
                         roll_ver = 1'b1;
                         st_d = S_START;
                         kind_d = K_HDR;
@@ -430,71 +434,31 @@ module job_engine #(
                         roll_en2 = 1'b1;
                         st_d = S_CBLD;
                         ld_cnt_d = 5'd16;
-                    end else begin
-                        job_done = 1'b1;
                     end
                 end
             end
             default: ;
         endcase
 
-        // A finished job hands over to the queued one, if any.
-        if (job_done) begin
-            if (has_next_q) begin
-                cur_bank_d = ~cur_bank_q;
-                has_next_d = 1'b0;
-                st_d = S_LOAD;
-                ld_cnt_d = 5'd0;
-            end else begin
-                has_cur_d = 1'b0;
-                st_d = S_IDLE;
-            end
-        end
-
-        if (job_begin_i)
-            has_next_d = 1'b0;
-
-        if (job_commit_i) begin
-            if (job_queue_i && has_cur_d) begin
-                has_next_d = 1'b1;
-            end else begin
-                // Replace (or queue onto an idle engine): start it now.
-                if (has_cur_q)
-                    abort_d = 1'b1;
-                cur_bank_d = ~cur_bank_q;
-                has_cur_d = 1'b1;
-                has_next_d = 1'b0;
-                st_d = S_LOAD;
-                ld_cnt_d = 5'd0;
-                sha_clear = 1'b1;
-            end
-        end
-
-        if (flush_i) begin
-            has_cur_d = 1'b0;
-            has_next_d = 1'b0;
+        // A new current job (handed over, or a replacing commit) loads
+        // from its first word; no job left (done, flushed): idle.
+        if (bk_load) begin
+            st_d = S_LOAD;
+            ld_cnt_d = 5'd0;
+        end else if (bk_idle) begin
             st_d = S_IDLE;
-            sha_clear = 1'b1;
         end
-
-        if (st_d == S_LOAD && st_q != S_LOAD)
-            meta_wr_d = meta_wr_q + 1'b1;
     end
 
     always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
             st_q <= S_IDLE;
-            core_abort_o <= 1'b0;
-            cur_bank_q <= 1'b0;
-            has_cur_q <= 1'b0;
-            has_next_q <= 1'b0;
             ld_cnt_q <= 5'd0;
             ld_prev_q <= 5'd0;
             ld_vld_q <= 1'b0;
             ld_cb_q <= 1'b0;
             kind_q <= K_CB;
             idx_q <= 5'd0;
-            meta_wr_q <= {META_LOG2{1'b0}};
             fd_act_q <= 1'b0;
             fd_i_q <= 4'd0;
             fb_val_q <= 1'b0;
@@ -504,17 +468,12 @@ module job_engine #(
             rolls_o <= 32'd0;
         end else begin
             st_q <= st_d;
-            core_abort_o <= abort_d;
-            cur_bank_q <= cur_bank_d;
-            has_cur_q <= has_cur_d;
-            has_next_q <= has_next_d;
             ld_cnt_q <= ld_cnt_d;
             ld_prev_q <= ld_cnt_q;
             ld_vld_q <= (st_q == S_LOAD || st_q == S_CBLD) && !sha_clear;
             ld_cb_q <= (st_q == S_CBLD);
             kind_q <= kind_d;
             idx_q <= idx_d;
-            meta_wr_q <= meta_wr_d;
             // Feeder: 16 words from the clock a compression starts.
             if (sha_clear) begin
                 fd_act_q <= 1'b0;
@@ -598,26 +557,35 @@ module job_engine #(
             ver_cur_q <= ver_base_q;
             en2_cur_q <= en2_next;
         end
-        if (st_q == S_LDONE) begin
-            meta_id_q[meta_wr_q] <= job_id_q;
-            meta_gen_q[meta_wr_q] <= gen_q;
-            meta_ntime_q[meta_wr_q] <= ntime_q;
-            meta_size_q[meta_wr_q] <= mode_hdr_q ? 4'd0 : en2_size_q;
-        end
     end
 
-    assign job_active_o = has_cur_q;
-    assign job_queued_o = has_next_q;
+    // Job-fact table: the loaded job's facts, stored once its fixed words
+    // are in.
+    wire facts_we = (st_q == S_LDONE);
+    job_facts #(.META_LOG2(META_LOG2), .EN2_SIZE(1)) u_facts (
+        .clk_i         (clk_i),
+        .wr_idx_i      (meta_wr),
+        .wr_id_en_i    (facts_we),
+        .wr_id_i       (job_id_q),
+        .wr_gen_en_i   (facts_we),
+        .wr_gen_i      (gen_q),
+        .wr_ntime_en_i (facts_we),
+        .wr_ntime_i    (ntime_q),
+        .wr_size_en_i  (facts_we),
+        .wr_size_i     (mode_hdr_q ? 4'd0 : en2_size_q),
+        .rd_idx_i      (meta_idx_i),
+        .rd_id_o       (meta_job_id_o),
+        .rd_gen_o      (meta_gen_o),
+        .rd_ntime_o    (meta_ntime_o),
+        .rd_size_o     (meta_en2_size_o)
+    );
+
     assign work_valid_o = offer;
     assign work_midstate_o = sha_state;
     assign work_tail_o = {mode_hdr_q ? tail0_q : h_q[31:0], tail1_q, tail2_q};
     assign work_nonce_start_o = nstart_q;
     assign work_nonce_count_o = ncount_q;
-    assign work_tag_o = {meta_wr_q, en2_cur_q, ver_cur_q};
-    assign meta_job_id_o = meta_id_q[meta_idx_i];
-    assign meta_gen_o = meta_gen_q[meta_idx_i];
-    assign meta_ntime_o = meta_ntime_q[meta_idx_i];
-    assign meta_en2_size_o = meta_size_q[meta_idx_i];
+    assign work_tag_o = {meta_wr, en2_cur_q, ver_cur_q};
     assign stat_job_id_o = job_id_q;
 
     // Signals kept for visibility in waves only.

@@ -12,9 +12,10 @@
 //   extranonce2 field is 0. The command unit refuses Stratum jobs
 //   (NAK MODE), so the mode byte is not looked at here.
 //   QUEUE / replace / FLUSH / RUN and core_abort_o behave as in
-//   job_engine: a replacing commit restarts the load and pulses
-//   core_abort_o the clock after; a job is done when the core takes its
-//   item, and a queued job then becomes current.
+//   job_engine (both use job_banks and job_facts): a replacing commit
+//   restarts the load and pulses core_abort_o the clock after; a job is
+//   done when the core takes its item, and a queued job then becomes
+//   current.
 //
 // Job RAM layout (per bank, 32-bit words, each holding four JOB payload
 //   bytes p[4i..4i+3] packed big-endian {p0,p1,p2,p3}): words 0..16 are
@@ -65,7 +66,7 @@ module job_header #(
     input  wire                 run_i,         // level: issue work while high
     output wire                 job_active_o,  // a job is current
     output wire                 job_queued_o,  // a queued job waits
-    output reg                  core_abort_o,  // pulse: abandon the core's work
+    output wire                 core_abort_o,  // pulse: abandon the core's work
                                                // (the clock after a replacing commit)
 
     // Work items to the hash core.
@@ -90,17 +91,7 @@ module job_header #(
     output reg  [31:0]          stat_version_o, // last issued item
     output reg  [31:0]          rolls_o         // always 0
 );
-
-    function integer clog2;
-        input integer v;
-        integer r;
-        begin
-            r = 0;
-            while ((1 << r) < v)
-                r = r + 1;
-            clog2 = r;
-        end
-    endfunction
+`include "tandem_clog2.vh"
 
     function [31:0] bswap;
         input [31:0] w;
@@ -121,13 +112,9 @@ module job_header #(
 
     // ---- control state (reset) ----
     reg [1:0]  st_q, st_d;
-    reg        cur_bank_q, cur_bank_d;
-    reg        has_cur_q, has_cur_d;
-    reg        has_next_q, has_next_d;
     reg [4:0]  ld_cnt_q, ld_cnt_d;    // load address counter
     reg [4:0]  ld_prev_q;             // address whose data arrives now
     reg        ld_vld_q;              // ... and it belongs to this load
-    reg [META_LOG2-1:0] meta_wr_q, meta_wr_d;
 
     // ---- job registers (datapath) ----
     reg [31:0] job_id_q;
@@ -136,41 +123,54 @@ module job_header #(
     // 4, 6..16, as stored: big-endian packed payload bytes).
     reg [32*CHAIN_W-1:0] chain_q;
 
-    // job facts table
-    reg [31:0] meta_id_q [0:(1<<META_LOG2)-1];
-    reg [15:0] meta_gen_q [0:(1<<META_LOG2)-1];
-    reg [31:0] meta_ntime_q [0:(1<<META_LOG2)-1];
-
     // ---- job RAM ----
     // Two banks of 2^HAW words; the command unit writes the bank that is
     // not current.
     wire [31:0] rw;
+    wire        cur_bank;
     wire        jw_in_bank = ((jw_addr_i >> HAW) == {BANK_AW{1'b0}});
 
     job_ram #(.AW(HAW + 1), .DW(32)) u_ram (
         .clk_i     (clk_i),
         .wr_en_i   (jw_en_i && jw_in_bank),
-        .wr_addr_i ({~cur_bank_q, jw_addr_i[HAW-1:0]}),
+        .wr_addr_i ({~cur_bank, jw_addr_i[HAW-1:0]}),
         .wr_data_i (jw_data_i),
-        .rd_addr_i ({cur_bank_q, ld_cnt_q}),
+        .rd_addr_i ({cur_bank, ld_cnt_q}),
         .rd_data_o (rw)
     );
 
     wire offer = (st_q == S_OFFER) && run_i;
     wire take = offer && work_ready_i;
 
+    // ---- current / queued job, job-fact entry (job_banks) ----
+    // One item per job: the job is done when the core takes it.
+    wire                 restart;
+    wire                 bk_load, bk_idle;
+    wire [META_LOG2-1:0] meta_wr;
+
+    job_banks #(.META_LOG2(META_LOG2)) u_banks (
+        .clk_i        (clk_i),
+        .rst_ni       (rst_ni),
+        .job_begin_i  (job_begin_i),
+        .job_commit_i (job_commit_i),
+        .job_queue_i  (job_queue_i),
+        .flush_i      (flush_i),
+        .done_i       (take),
+        .loading_i    (st_q == S_LOAD),
+        .load_o       (bk_load),
+        .idle_o       (bk_idle),
+        .restart_o    (restart),
+        .bank_o       (cur_bank),
+        .job_active_o (job_active_o),
+        .job_queued_o (job_queued_o),
+        .core_abort_o (core_abort_o),
+        .meta_wr_o    (meta_wr)
+    );
+
     // ---- FSM ----
-    reg job_done, abort_d, restart;
     always @(*) begin
         st_d = st_q;
-        cur_bank_d = cur_bank_q;
-        has_cur_d = has_cur_q;
-        has_next_d = has_next_q;
         ld_cnt_d = ld_cnt_q;
-        meta_wr_d = meta_wr_q;
-        abort_d = 1'b0;
-        restart = 1'b0;
-        job_done = 1'b0;
 
         case (st_q)
             S_LOAD: begin
@@ -179,76 +179,32 @@ module job_header #(
                     st_d = S_LDONE;
             end
             S_LDONE: st_d = S_OFFER;
-            S_OFFER: job_done = take;  // one item: taken = done
-            default: ;
+            default: ;  // S_OFFER: left by job_banks once the item is taken
         endcase
 
-        // A finished job hands over to the queued one, if any.
-        if (job_done) begin
-            if (has_next_q) begin
-                cur_bank_d = ~cur_bank_q;
-                has_next_d = 1'b0;
-                st_d = S_LOAD;
-                ld_cnt_d = 5'd0;
-            end else begin
-                has_cur_d = 1'b0;
-                st_d = S_IDLE;
-            end
-        end
-
-        if (job_begin_i)
-            has_next_d = 1'b0;
-
-        if (job_commit_i) begin
-            if (job_queue_i && has_cur_d) begin
-                has_next_d = 1'b1;
-            end else begin
-                // Replace (or queue onto an idle engine): start it now.
-                if (has_cur_q)
-                    abort_d = 1'b1;
-                cur_bank_d = ~cur_bank_q;
-                has_cur_d = 1'b1;
-                has_next_d = 1'b0;
-                st_d = S_LOAD;
-                ld_cnt_d = 5'd0;
-                restart = 1'b1;
-            end
-        end
-
-        if (flush_i) begin
-            has_cur_d = 1'b0;
-            has_next_d = 1'b0;
+        // A new current job (handed over, or a replacing commit) loads
+        // from its first word; no job left (done, flushed): idle.
+        if (bk_load) begin
+            st_d = S_LOAD;
+            ld_cnt_d = 5'd0;
+        end else if (bk_idle) begin
             st_d = S_IDLE;
-            restart = 1'b1;
         end
-
-        if (st_d == S_LOAD && st_q != S_LOAD)
-            meta_wr_d = meta_wr_q + 1'b1;
     end
 
     always @(posedge clk_i or negedge rst_ni) begin
         if (!rst_ni) begin
             st_q <= S_IDLE;
-            core_abort_o <= 1'b0;
-            cur_bank_q <= 1'b0;
-            has_cur_q <= 1'b0;
-            has_next_q <= 1'b0;
             ld_cnt_q <= 5'd0;
             ld_prev_q <= 5'd0;
             ld_vld_q <= 1'b0;
-            meta_wr_q <= {META_LOG2{1'b0}};
             stat_version_o <= 32'd0;
         end else begin
             st_q <= st_d;
-            core_abort_o <= abort_d;
-            cur_bank_q <= cur_bank_d;
-            has_cur_q <= has_cur_d;
-            has_next_q <= has_next_d;
             ld_cnt_q <= ld_cnt_d;
             ld_prev_q <= ld_cnt_q;
             // a restarted load drops the word still on its way
             ld_vld_q <= (st_q == S_LOAD) && !restart;
-            meta_wr_q <= meta_wr_d;
             if (take)
                 stat_version_o <= bswap(chain_q[64 +: 32]);
         end
@@ -263,22 +219,35 @@ module job_header #(
     // ---- job registers: loaded from RAM as the words arrive ----
     // Words 0, 1 and 5 are facts (generation, job_id, ntime); every other
     // word shifts into the item chain. A load that is cut short by a
-    // replacing JOB restarts on the same table entry (meta_wr_q does not
-    // step), a FLUSH purges every share that could point at it.
+    // replacing JOB restarts on the same table entry (job_banks does not
+    // step meta_wr), a FLUSH purges every share that could point at it.
     wire ld_fact = (ld_prev_q == 5'd0) || (ld_prev_q == 5'd1) ||
                    (ld_prev_q == 5'd5);
     always @(posedge clk_i) begin
         if (ld_vld_q && !ld_fact)
             chain_q <= {rw, chain_q[32*CHAIN_W-1:32]};
-        if (ld_vld_q && ld_prev_q == 5'd0)
-            meta_gen_q[meta_wr_q] <= {rw[7:0], rw[15:8]};  // u16 LE at 2..3
-        if (ld_vld_q && ld_prev_q == 5'd1) begin
+        if (ld_vld_q && ld_prev_q == 5'd1)
             job_id_q <= bswap(rw);
-            meta_id_q[meta_wr_q] <= bswap(rw);
-        end
-        if (ld_vld_q && ld_prev_q == 5'd5)
-            meta_ntime_q[meta_wr_q] <= bswap(rw);
     end
+
+    // Job-fact table: the facts go in as their words arrive.
+    job_facts #(.META_LOG2(META_LOG2), .EN2_SIZE(0)) u_facts (
+        .clk_i         (clk_i),
+        .wr_idx_i      (meta_wr),
+        .wr_id_en_i    (ld_vld_q && ld_prev_q == 5'd1),
+        .wr_id_i       (bswap(rw)),
+        .wr_gen_en_i   (ld_vld_q && ld_prev_q == 5'd0),
+        .wr_gen_i      ({rw[7:0], rw[15:8]}),  // u16 LE at payload 2..3
+        .wr_ntime_en_i (ld_vld_q && ld_prev_q == 5'd5),
+        .wr_ntime_i    (bswap(rw)),
+        .wr_size_en_i  (1'b0),
+        .wr_size_i     (4'd0),
+        .rd_idx_i      (meta_idx_i),
+        .rd_id_o       (meta_job_id_o),
+        .rd_gen_o      (meta_gen_o),
+        .rd_ntime_o    (meta_ntime_o),
+        .rd_size_o     (meta_en2_size_o)
+    );
 
     // Chain word i (0 = first to arrive) as the payload stored it.
     function [31:0] cw;
@@ -298,15 +267,9 @@ module job_header #(
     assign work_tail_o = {cw(chain_q, 11), cw(chain_q, 12), cw(chain_q, 13)};
     assign work_nonce_start_o = bswap(cw(chain_q, 0));
     assign work_nonce_count_o = bswap(cw(chain_q, 1));
-    assign work_tag_o = {meta_wr_q, 64'd0, bswap(cw(chain_q, 2))};
+    assign work_tag_o = {meta_wr, 64'd0, bswap(cw(chain_q, 2))};
     assign work_valid_o = offer;
 
-    assign job_active_o = has_cur_q;
-    assign job_queued_o = has_next_q;
-    assign meta_job_id_o = meta_id_q[meta_idx_i];
-    assign meta_gen_o = meta_gen_q[meta_idx_i];
-    assign meta_ntime_o = meta_ntime_q[meta_idx_i];
-    assign meta_en2_size_o = 4'd0;
     assign stat_job_id_o = job_id_q;
 
     // job_engine's sizing parameters have no use in header mode.

@@ -54,23 +54,13 @@ module sha256_ring #(
 	output wire [6:0]    tap_pass_o
 );
 `include "sha256_k.vh"
+`include "tandem_clog2.vh"
 
 	localparam NREG = (PIPE != 0) ? ROUNDS + 1 : S;
 	localparam TAP_REG = (PIPE != 0) ? ROUNDS : ROUNDS % S;
 	localparam [31:0] TAP_PASS = (PIPE != 0) ? 0 : ROUNDS / S;
 	localparam PW = clog2(TAP_PASS + 1);
 	localparam [PW-1:0] TAP_PASS_W = TAP_PASS[PW-1:0];
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	// Every register's contents and the round after it, as flat vectors
 	// (register k in bits [k*W +: W]).

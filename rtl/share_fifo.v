@@ -31,18 +31,9 @@ module share_fifo #(
 	output wire [$clog2(DEPTH > 1 ? DEPTH : 2):0] count_o,
 	output wire [31:0]      overflow_o  // pushes dropped because full
 );
-	localparam AW = clog2(DEPTH);
+`include "tandem_clog2.vh"
 
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
+	localparam AW = clog2(DEPTH);
 
 	reg [WIDTH-1:0] mem [0:DEPTH-1];
 	reg [AW-1:0]    wp_q, rp_q;

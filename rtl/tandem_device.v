@@ -58,17 +58,7 @@ module tandem_device #(
     output wire       tx_valid_o,
     input  wire       tx_ready_i
 );
-
-    function integer clog2;
-        input integer v;
-        integer r;
-        begin
-            r = 0;
-            while ((1 << r) < v)
-                r = r + 1;
-            clog2 = r;
-        end
-    endfunction
+`include "tandem_clog2.vh"
 
     // Largest payload: a full Stratum JOB (STRATUM=1), at least a full
     // TARGET_SET (a header JOB is 68 bytes).

@@ -52,21 +52,12 @@ module target_slots #(
 	output wire             cmp_done_o,
 	output wire [SLOTS-1:0] cmp_map_o
 );
+`include "tandem_clog2.vh"
+
 	localparam SLW = (SLOTS > 1) ? clog2(SLOTS) : 1;
 	localparam AW = SLW + 3;
 	localparam [31:0] LAST32 = SLOTS - 1;
 	localparam [SLW-1:0] LAST = LAST32[SLW-1:0];
-
-	function integer clog2;
-		input integer v;
-		integer n;
-		begin
-			n = 1;
-			while ((1 << n) < v)
-				n = n + 1;
-			clog2 = n;
-		end
-	endfunction
 
 	localparam [1:0] ST_IDLE = 2'd0, ST_WR = 2'd1, ST_SCAN = 2'd2,
 			 ST_CMP = 2'd3;
