@@ -65,7 +65,8 @@ rtl-tests: $(RTL_TEST_BINS)
 # verilator --lint-only -Wall over the core in the corner configurations.
 LINT_RTL_CFGS := "" "-GLOOP_LOG2=0 -GPIPELINES=1" "-GLOOP_LOG2=0 -GPIPELINES=2" \
 	"-GLOOP_LOG2=3 -GPIPELINES=3 -GSLOTS=5" "-GLOOP_LOG2=6 -GPIPELINES=1 -GSLOTS=1" \
-	"-GLOOP_LOG2=5 -GPIPELINES=4 -GSLOTS=16" "-GLOOP_LOG2=1 -GPIPELINES=1"
+	"-GLOOP_LOG2=5 -GPIPELINES=4 -GSLOTS=16" "-GLOOP_LOG2=1 -GPIPELINES=1" \
+	"-GLOOP_LOG2=7 -GPIPELINES=1 -GSLOTS=1" "-GLOOP_LOG2=7 -GPIPELINES=3 -GSLOTS=5"
 lint-rtl:
 	@for g in $(LINT_RTL_CFGS); do \
 		echo "verilator --lint-only -Wall hash_core $$g"; \
