@@ -9,7 +9,8 @@
 #   i1        6          1           iterative: one round per clock
 #   i4        6          4           iterative, four pipelines
 #   c1        7          1           compact: one round unit per lane
-#   c3        7          3           compact, three lanes
+#   c3        7          3           compact, three lanes, K table in
+#                                    logic (K_RAM=0; c1 has it in RAM)
 VERILATOR_FLAGS ?= -O3 --x-assign fast --x-initial fast --assert --trace \
 	-Wno-fatal -Wno-lint -Wno-style
 VERILATOR_CXXOPT ?= -O1
@@ -54,7 +55,7 @@ $(BUILD)/tests/rtl/test_target_slots: tests/rtl/test_target_slots.cpp $(RTL_DEPS
 
 define hash_core_rule
 $(BUILD)/tests/rtl/test_hash_core_$(call cfg_name,$(1)): tests/rtl/test_hash_core.cpp $(RTL_DEPS) $(LIBTANDEM)
-	$$(call verilate_test,hash_core,$$<,$$@,$(BUILD)/rtl/obj_hash_core_$(call cfg_name,$(1)),-GLOOP_LOG2=$(call cfg_loop,$(1)) -GPIPELINES=$(call cfg_pipes,$(1)) -CFLAGS -DCFG_LOOP_LOG2=$(call cfg_loop,$(1)) -CFLAGS -DCFG_PIPELINES=$(call cfg_pipes,$(1)) -CFLAGS -DCFG_NAME=\\\"$(call cfg_name,$(1))\\\")
+	$$(call verilate_test,hash_core,$$<,$$@,$(BUILD)/rtl/obj_hash_core_$(call cfg_name,$(1)),-GLOOP_LOG2=$(call cfg_loop,$(1)) -GPIPELINES=$(call cfg_pipes,$(1)) $(if $(filter c3,$(call cfg_name,$(1))),-GK_RAM=0) -CFLAGS -DCFG_LOOP_LOG2=$(call cfg_loop,$(1)) -CFLAGS -DCFG_PIPELINES=$(call cfg_pipes,$(1)) -CFLAGS -DCFG_NAME=\\\"$(call cfg_name,$(1))\\\")
 endef
 $(foreach c,$(HASH_CORE_CFGS),$(eval $(call hash_core_rule,$(c))))
 

@@ -8,7 +8,8 @@
 module hash_bench_top #(
 	parameter PIPELINES = 1, // see hash_core
 	parameter LOOP_LOG2 = 6, // see hash_core
-	parameter SLOTS = 8      // see hash_core
+	parameter SLOTS = 8,     // see hash_core
+	parameter K_RAM = 1      // see hash_core
 ) (
 	input  wire clk_i,
 	input  wire rst_ni,
@@ -48,7 +49,8 @@ module hash_bench_top #(
 		.LOOP_LOG2(LOOP_LOG2),
 		.SLOTS(SLOTS),
 		.FIFO_DEPTH(16),
-		.TAG_W(8)
+		.TAG_W(8),
+		.K_RAM(K_RAM)
 	) u_core (
 		.clk_i(clk_i),
 		.rst_ni(rst_ni),

@@ -27,7 +27,9 @@ module hash_core #(
 				  // per ring, 7 one round unit per lane
 	parameter SLOTS = 8,      // target slots (1..16)
 	parameter FIFO_DEPTH = 16,// share FIFO entries (power of two, >= 2)
-	parameter TAG_W = 8       // work tag width (>= 1)
+	parameter TAG_W = 8,      // work tag width (>= 1)
+	parameter K_RAM = 1       // LOOP_LOG2 = 7: K table in block RAM (1)
+				  // or in logic (0)
 ) (
 	input  wire               clk_i,
 	input  wire               rst_ni,
@@ -73,7 +75,8 @@ module hash_core #(
 				.PIPELINES(PIPELINES),
 				.SLOTS(SLOTS),
 				.FIFO_DEPTH(FIFO_DEPTH),
-				.TAG_W(TAG_W)
+				.TAG_W(TAG_W),
+				.K_RAM(K_RAM)
 			) u_eng (
 				.clk_i(clk_i),
 				.rst_ni(rst_ni),

@@ -31,7 +31,8 @@ module hash_lanes #(
 	parameter PIPELINES = 1,  // lanes (1..64)
 	parameter SLOTS = 8,      // target slots (1..16)
 	parameter FIFO_DEPTH = 16,// share FIFO entries (power of two, >= 2)
-	parameter TAG_W = 8       // work tag width (>= 1)
+	parameter TAG_W = 8,      // work tag width (>= 1)
+	parameter K_RAM = 1       // 1: K table in block RAM, 0: in logic
 ) (
 	input  wire               clk_i,
 	input  wire               rst_ni,
@@ -304,15 +305,25 @@ module hash_lanes #(
 		endcase
 	end
 
-	// K as a table with a registered read: block RAM on the FPGAs (245
-	// LUT4 less than the same table in logic on iCE40), constant logic in
-	// the generic / ASIC flow, which keeps the initial values as a ROM.
-	(* ram_style = "block" *)
-	reg [31:0] krom [0:63];
-	integer ki;
-	initial
-		for (ki = 0; ki < 64; ki = ki + 1)
-			krom[ki] = sha256_k(ki[6:0]);
+	// K, registered, for the step of the next clock.  K_RAM = 1: a table
+	// in block RAM (245 LUT4 less than in logic on iCE40; constant logic
+	// in the generic / ASIC flow, which keeps the initial values as a
+	// ROM); 0: the function in logic, for parts whose block RAM is all
+	// taken by lanes (an HX8K with four lanes).
+	wire [31:0] k_d;
+	generate
+		if (K_RAM != 0) begin : g_kram
+			(* ram_style = "block" *)
+			reg [31:0] krom [0:63];
+			integer ki;
+			initial
+				for (ki = 0; ki < 64; ki = ki + 1)
+					krom[ki] = sha256_k(ki[6:0]);
+			assign k_d = krom[s_d[5:0]];
+		end else begin : g_klogic
+			assign k_d = sha256_k({1'b0, s_d[5:0]});
+		end
+	endgenerate
 
 	reg        adv, op_round, op_shift, sch_step, mem_we, jwe, jwl;
 	reg [2:0]  sch_src;
@@ -340,7 +351,7 @@ module hash_lanes #(
 		jwl <= jwl_d;
 		sch_src <= src_d;
 		sch_c <= c_d;
-		sch_k <= krom[s_d[5:0]];
+		sch_k <= k_d;
 		iv_q <= sha256_iv(dkr);
 		sin_sel <= sin_d;
 		add_sel <= add_d;

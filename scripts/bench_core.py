@@ -41,8 +41,10 @@ CONFIGS = [
          synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"]),
     dict(name="ice40-hx8k-L7x3", family="ice40", loop=7, pipes=3,
          synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"]),
+    # four lanes take 24 of the HX8K's 32 block RAMs: K in logic
     dict(name="ice40-hx8k-L7x4", family="ice40", loop=7, pipes=4,
-         synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"]),
+         synth="synth_ice40", pnr=["--hx8k", "--package", "ct256"],
+         params="-set K_RAM 0"),
     dict(name="ice40-up5k-L7x1", family="ice40", loop=7, pipes=1,
          synth="synth_ice40", pnr=["--up5k", "--package", "sg48"]),
     dict(name="ice40-up5k-L7x2", family="ice40", loop=7, pipes=2,
@@ -104,8 +106,8 @@ def yosys_script(cfg, top, json_out):
     if top in ("hash_pipe", "hash_bench_pipe"):
         chp = "chparam -set LOOP_LOG2 %d %s" % (cfg["loop"], top)
     else:
-        chp = "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s" % (
-            cfg["loop"], cfg["pipes"], top)
+        chp = "chparam -set LOOP_LOG2 %d -set PIPELINES %d %s %s" % (
+            cfg["loop"], cfg["pipes"], cfg.get("params", ""), top)
     s = ["read_verilog -I%s %s" % (os.path.join(ROOT, "rtl"), files), chp]
     if cfg["family"] in ("ice40", "ecp5"):
         # adder chains instead of alumacc's LUT carry-save trees (the
