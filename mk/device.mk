@@ -158,5 +158,5 @@ lint-device-top:
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module tandem_device \
 		$(DEV_LITE_G) $(DEVICE_RTL)
 	$(VERILATOR) --lint-only -Wall -Irtl rtl/lint.vlt --top-module tandem_device \
-		-GSTRATUM=0 $(DEVICE_RTL)
+		-GSTRATUM=0 -GLOOP_LOG2=7 -GSLOTS=16 $(DEVICE_RTL)
 LINT_EXTRA += lint-device-top

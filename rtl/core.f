@@ -8,5 +8,6 @@ rtl/hash_job.v
 rtl/hash_recheck.v
 rtl/hash_pipes.v
 rtl/hash_lane.v
+rtl/hash_work_words.v
 rtl/hash_lanes.v
 rtl/hash_core.v

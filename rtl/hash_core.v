@@ -15,10 +15,18 @@
 // Nonce and count: work_nonce_start_i is the header nonce value (the uint32
 // stored little-endian at header bytes 76..79); work_nonce_count_i is a
 // 33-bit count, 0 .. 2^32 nonces (0: the job completes at once).
+// Work item words (WORK_SERIAL = 1, compact lanes only): instead of the
+// parallel midstate / tail / nonce ports, the lanes ask for the item a
+// word at a time (work_widx_o, the word in work_word_i one clock later;
+// rtl/hash_lanes.v has the word order), so a job engine that keeps the
+// job in a RAM hands it over without a 352-bit register.  With
+// WORK_SERIAL = 0 the parallel ports are used and the word port is idle.
 // Flush: drops current and pending work and every nonce in flight; shares
 // already in the share FIFO stay (their tag tells them apart); targets and
 // counters are kept.
-// Targets: a write is taken when tgt_we_i && tgt_ready_o; it applies to
+// Targets (target_slots): the eight words of a 256-bit target go in
+// through tgt_wr_i / tgt_widx_i / tgt_word_i (word 0 = bits 255..224),
+// then the commit is taken when tgt_we_i && tgt_ready_o; it applies to
 // hashes compared after it.  A hash is reported when it meets a slot that
 // was enabled both when the hash left its engine and when it was compared.
 module hash_core #(
@@ -28,8 +36,10 @@ module hash_core #(
 	parameter SLOTS = 8,      // target slots (1..16)
 	parameter FIFO_DEPTH = 16,// share FIFO entries (power of two, >= 2)
 	parameter TAG_W = 8,      // work tag width (>= 1)
-	parameter K_RAM = 1       // LOOP_LOG2 = 7: K table in block RAM (1)
+	parameter K_RAM = 1,      // LOOP_LOG2 = 7: K table in block RAM (1)
 				  // or in logic (0)
+	parameter WORK_SERIAL = 0 // LOOP_LOG2 = 7: 1 item through the word
+				  // port, 0 through the parallel ports
 ) (
 	input  wire               clk_i,
 	input  wire               rst_ni,
@@ -44,14 +54,19 @@ module hash_core #(
 	input  wire [31:0]        work_nonce_start_i,
 	input  wire [32:0]        work_nonce_count_i,
 	input  wire [TAG_W-1:0]   work_tag_i,
+	output wire [3:0]         work_widx_o, // WORK_SERIAL: word wanted
+	input  wire [31:0]        work_word_i, // ... one clock later
 	output wire               idle_o,   // no work, nothing in flight
 
-	// targets: plain 256-bit numbers, bit 255 most significant
+	// targets: words of plain 256-bit numbers (word 0 = bits 255..224),
+	// then the commit
+	input  wire               tgt_wr_i,
+	input  wire [2:0]         tgt_widx_i,
+	input  wire [31:0]        tgt_word_i,
 	input  wire               tgt_we_i,
 	output wire               tgt_ready_o,
 	input  wire [SLW-1:0]     tgt_slot_i,
 	input  wire               tgt_en_i,
-	input  wire [255:0]       tgt_value_i,
 
 	// shares: nonce (header value), pipeline, met slots, work tag
 	output wire               share_valid_o,
@@ -71,6 +86,26 @@ module hash_core #(
 
 	generate
 		if (LOOP_LOG2 == 7) begin : g_lanes
+			wire [3:0]  widx;
+			wire [31:0] word;
+			if (WORK_SERIAL != 0) begin : g_serial
+				assign word = work_word_i;
+				wire unused_par = &{1'b0, work_midstate_i,
+					work_tail_i, work_nonce_start_i,
+					work_nonce_count_i};
+			end else begin : g_parallel
+				hash_work_words u_words (
+					.clk_i(clk_i),
+					.midstate_i(work_midstate_i),
+					.tail_i(work_tail_i),
+					.nonce_start_i(work_nonce_start_i),
+					.nonce_count_i(work_nonce_count_i),
+					.widx_i(widx),
+					.word_o(word)
+				);
+				wire unused_word = &{1'b0, work_word_i};
+			end
+			assign work_widx_o = widx;
 			hash_lanes #(
 				.PIPELINES(PIPELINES),
 				.SLOTS(SLOTS),
@@ -83,17 +118,17 @@ module hash_core #(
 				.flush_i(flush_i),
 				.work_valid_i(work_valid_i),
 				.work_ready_o(work_ready_o),
-				.work_midstate_i(work_midstate_i),
-				.work_tail_i(work_tail_i),
-				.work_nonce_start_i(work_nonce_start_i),
-				.work_nonce_count_i(work_nonce_count_i),
+				.work_widx_o(widx),
+				.work_word_i(word),
 				.work_tag_i(work_tag_i),
 				.idle_o(idle_o),
 				.tgt_we_i(tgt_we_i),
 				.tgt_ready_o(tgt_ready_o),
 				.tgt_slot_i(tgt_slot_i),
 				.tgt_en_i(tgt_en_i),
-				.tgt_value_i(tgt_value_i),
+				.tgt_wr_i(tgt_wr_i),
+				.tgt_widx_i(tgt_widx_i),
+				.tgt_word_i(tgt_word_i),
 				.share_valid_o(share_valid_o),
 				.share_ready_i(share_ready_i),
 				.share_nonce_o(share_nonce_o),
@@ -104,6 +139,8 @@ module hash_core #(
 				.share_overflow_o(share_overflow_o)
 			);
 		end else begin : g_pipes
+			assign work_widx_o = 4'd0;
+			wire unused_word = &{1'b0, work_word_i, WORK_SERIAL[0]};
 			hash_pipes #(
 				.PIPELINES(PIPELINES),
 				.LOOP_LOG2(LOOP_LOG2),
@@ -126,7 +163,9 @@ module hash_core #(
 				.tgt_ready_o(tgt_ready_o),
 				.tgt_slot_i(tgt_slot_i),
 				.tgt_en_i(tgt_en_i),
-				.tgt_value_i(tgt_value_i),
+				.tgt_wr_i(tgt_wr_i),
+				.tgt_widx_i(tgt_widx_i),
+				.tgt_word_i(tgt_word_i),
 				.share_valid_o(share_valid_o),
 				.share_ready_i(share_ready_i),
 				.share_nonce_o(share_nonce_o),

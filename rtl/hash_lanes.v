@@ -24,9 +24,23 @@
 // 8..15 the state after round 2 in shift-out order (word 8 + j is the
 // word shifted out j clocks from the end: 8 = a .. 15 = h).
 //
+// Tail memory (32-bit words 1..3): W[0..2] of the first hash, read with
+// its own port because the lanes need them while the job memory is busy.
+//
+// Work item, a word at a time: while work_valid_i is high the sequencer
+// asks for word work_widx_o and takes work_word_i one clock later:
+//   0..7 midstate H0..H7, 8..10 tail W0..W2 (header bytes 64..75 as
+//   big-endian words), 11 nonce start (header value), 12 nonce count bits
+//   31..0, 13 nonce count bit 32 in bit 0 (count 0 .. 2^32).
+// The source answers from a memory (job_header's job RAM, or hash_core's
+// adapter from the parallel item), so no 352-bit item register exists.
+// work_tag_i is read when the item is taken; every word must stay valid
+// while work_valid_i is high.  If work_valid_i falls during the copy the
+// copy is dropped.
+//
 // Parameters (see hash_core): PIPELINES lanes 1..64, SLOTS, FIFO_DEPTH,
 // TAG_W.  A work item is taken (work_ready_o) when the previous one is
-// done, after a copy of 9 clocks; then 19 clocks of per-job rounds.
+// done, after a copy of 15 clocks; then 19 clocks of per-job rounds.
 module hash_lanes #(
 	parameter PIPELINES = 1,  // lanes (1..64)
 	parameter SLOTS = 8,      // target slots (1..16)
@@ -40,18 +54,18 @@ module hash_lanes #(
 
 	input  wire               work_valid_i,
 	output wire               work_ready_o,
-	input  wire [255:0]       work_midstate_i,
-	input  wire [95:0]        work_tail_i,
-	input  wire [31:0]        work_nonce_start_i,
-	input  wire [32:0]        work_nonce_count_i,
+	output wire [3:0]         work_widx_o, // item word wanted (above)
+	input  wire [31:0]        work_word_i, // word of last clock's index
 	input  wire [TAG_W-1:0]   work_tag_i,
 	output wire               idle_o,
 
+	input  wire               tgt_wr_i,
+	input  wire [2:0]         tgt_widx_i,
+	input  wire [31:0]        tgt_word_i,
 	input  wire               tgt_we_i,
 	output wire               tgt_ready_o,
 	input  wire [SLW-1:0]     tgt_slot_i,
 	input  wire               tgt_en_i,
-	input  wire [255:0]       tgt_value_i,
 
 	output wire               share_valid_o,
 	input  wire               share_ready_i,
@@ -80,6 +94,8 @@ module hash_lanes #(
 	localparam [3:0] P_IDLE = 4'd0, P_WR = 4'd1, P_PL = 4'd2, P_PR = 4'd3,
 			 P_PD = 4'd4, P_L = 4'd5, P_CMP = 4'd6, P_H1 = 4'd7,
 			 P_D1 = 4'd8, P_H2 = 4'd9, P_END = 4'd10;
+	// the item copy: word k asked in WR clock k, taken in clock k + 1
+	localparam [6:0] WR_LAST = 7'd14;
 	localparam [2:0] SRC_EXPAND = 3'd0, SRC_CONST = 3'd1, SRC_NONCE = 3'd2,
 			 SRC_MSG = 3'd3, SRC_D0 = 3'd4;
 
@@ -95,7 +111,6 @@ module hash_lanes #(
 	reg [31:0]    base_q;   // nonce of lane 0 of the next set
 	reg [31:0]    cur_q;    // nonce of lane 0 of the set in flight
 	reg [31:0]    prev_q;   // nonce of lane 0 of the set leaving in L
-	reg [95:0]    tail_q;   // W[0..2] of the first hash
 	reg [31:0]    m0_q;     // midstate H0 (digest word 0 = a + H0)
 	reg [N-1:0]   pv_q;     // lanes of the set that left in L clock 0
 	reg [TAG_W-1:0] tag_q;
@@ -107,6 +122,11 @@ module hash_lanes #(
 	reg  [31:0] jmem [0:15];
 	reg  [31:0] jrd_q;
 	wire [N*32-1:0] lane_out;
+
+	// --- tail memory: W[0..2] at 1..3 ---------------------------------------
+	(* ram_style = "block", no_rw_check *)
+	reg  [31:0] tmem [0:3];
+	reg  [31:0] trd_q;
 
 	// --- compare unit state -----------------------------------------------
 	reg [PIW-1:0] cl_q;     // lane being compared
@@ -138,7 +158,12 @@ module hash_lanes #(
 			ph_d = work_valid_i ? P_WR : P_IDLE;
 		end
 		P_WR:
-			if (cnt_q == 7'd8) begin
+			// a source that withdraws its item ends the copy
+			if (!work_valid_i) begin
+				ph_d = P_IDLE;
+				cnt_d = 7'd0;
+				cnt_d1 = 7'd1;
+			end else if (cnt_q == WR_LAST) begin
 				ph_d = P_PL;
 				cnt_d = 7'd0;
 				cnt_d1 = 7'd1;
@@ -192,6 +217,8 @@ module hash_lanes #(
 	wire [2:0] dk = cnt_d[2:0];             // shift clock 0..7 (next)
 	wire [2:0] dkr = 3'd7 - cnt_d[2:0];
 	reg        adv_d, round_d, shift_d, step_d, mwe_d, jwe_d, jwl_d;
+	reg        twe_d, tsel_d;
+	reg [1:0]  tra_d;
 	reg [2:0]  src_d;
 	reg [6:0]  s_d;
 	reg [31:0] c_d;
@@ -214,10 +241,16 @@ module hash_lanes #(
 		jra_d = 4'd0;
 		jwe_d = 1'b0;
 		jwl_d = 1'b0;
-		jwa_d = cnt_d[3:0];
+		jwa_d = cnt_d[3:0] - 4'd1;
+		twe_d = 1'b0;
+		tsel_d = 1'b0;
+		tra_d = cnt_d[1:0] + 2'd2;
 		case (ph_d)
-		P_WR: begin                             // midstate into jmem
-			jwe_d = !cnt_d[3];
+		P_WR: begin                             // item words in
+			// words 0..7 (midstate) arrive in clocks 1..8, 8..10
+			// (tail) in 9..11
+			jwe_d = (cnt_d >= 7'd1) && (cnt_d <= 7'd8);
+			twe_d = (cnt_d >= 7'd9) && (cnt_d <= 7'd11);
 			jra_d = 4'd7;                   // H7 for PL 0
 		end
 		P_PL: begin                             // midstate in
@@ -225,15 +258,16 @@ module hash_lanes #(
 			jra_d = {1'b0, dkr - 3'd1};
 			if (dk == 3'd7) begin
 				step_d = 1'b1;          // W[0]
-				c_d = tail_q[95:64];
+				tsel_d = 1'b1;
+				tra_d = 2'd1;
 			end
 		end
 		P_PR: begin                             // rounds 0..2
 			round_d = 1'b1;
 			step_d = 1'b1;
 			s_d = cnt_d1;
-			c_d = (cnt_d == 7'd0) ? tail_q[63:32] :
-			      (cnt_d == 7'd1) ? tail_q[31:0] : 32'd0;
+			// W[1], W[2] (tra_d = cnt_d + 2), then W[3] unused
+			tsel_d = (cnt_d != 7'd2);
 		end
 		P_PD: begin                             // state after round 2 out
 			shift_d = 1'b1;
@@ -248,15 +282,14 @@ module hash_lanes #(
 			add_d = W_IV;
 			mwe_d = 1'b1;
 			jra_d = {1'b1, dkr - 3'd1};
+			tra_d = dk[1:0] + 2'd1;         // W[0..2] in clocks 4..6
 			if (dk >= 3'd4) begin
 				step_d = 1'b1;
 				s_d = {4'd0, dk - 3'd4};
-				case (dk)
-				3'd4: c_d = tail_q[95:64];
-				3'd5: c_d = tail_q[63:32];
-				3'd6: c_d = tail_q[31:0];
-				default: src_d = SRC_NONCE;
-				endcase
+				if (dk == 3'd7)
+					src_d = SRC_NONCE;
+				else
+					tsel_d = 1'b1;
 			end
 		end
 		P_CMP:                                  // lanes wait
@@ -326,11 +359,12 @@ module hash_lanes #(
 	endgenerate
 
 	reg        adv, op_round, op_shift, sch_step, mem_we, jwe, jwl;
+	reg        twe, tsel;
+	reg [1:0]  twaddr;
 	reg [2:0]  sch_src;
 	reg [31:0] sch_c, sch_k, iv_q;
 	reg [1:0]  sin_sel, add_sel;
 	reg [3:0]  mem_waddr, mra_q, jraddr, jwaddr;
-	reg [2:0]  jwk_q;
 	always @(posedge clk_i or negedge rst_ni)
 		if (!rst_ni) begin
 			adv <= 1'b1;
@@ -339,6 +373,7 @@ module hash_lanes #(
 			sch_step <= 1'b0;
 			mem_we <= 1'b0;
 			jwe <= 1'b0;
+			twe <= 1'b0;
 		end else begin
 			adv <= adv_d;
 			op_round <= round_d;
@@ -346,6 +381,7 @@ module hash_lanes #(
 			sch_step <= step_d;
 			mem_we <= mwe_d;
 			jwe <= jwe_d;
+			twe <= twe_d;
 		end
 	always @(posedge clk_i) begin
 		jwl <= jwl_d;
@@ -359,7 +395,8 @@ module hash_lanes #(
 		mra_q <= mra_d;
 		jraddr <= jra_d;
 		jwaddr <= jwa_d;
-		jwk_q <= dk;
+		tsel <= tsel_d;
+		twaddr <= cnt_d[1:0];
 	end
 
 	// the words the sequencer hands to every lane
@@ -372,27 +409,21 @@ module hash_lanes #(
 	wire [3:0]  mem_raddr = (ph_q == P_CMP) ? {1'b1, 3'd7 - cmp_widx} :
 			        mra_q;
 
-	reg [31:0] jwdata;
-	always @(*)
-		if (jwl)
-			jwdata = lane_out[31:0];
-		else
-			case (jwk_q)                    // midstate word jwk_q
-			3'd0: jwdata = work_midstate_i[255:224];
-			3'd1: jwdata = work_midstate_i[223:192];
-			3'd2: jwdata = work_midstate_i[191:160];
-			3'd3: jwdata = work_midstate_i[159:128];
-			3'd4: jwdata = work_midstate_i[127:96];
-			3'd5: jwdata = work_midstate_i[95:64];
-			3'd6: jwdata = work_midstate_i[63:32];
-			default: jwdata = work_midstate_i[31:0];
-			endcase
-
+	// job memory: item words, or lane 0's state after round 2 (jwl)
+	wire [31:0] jwdata = jwl ? lane_out[31:0] : work_word_i;
 	always @(posedge clk_i) begin
 		if (jwe)
 			jmem[jwaddr] <= jwdata;
 		jrd_q <= jmem[jraddr];
 	end
+
+	// tail memory, read for the step of the next clock like sch_c
+	always @(posedge clk_i) begin
+		if (twe)
+			tmem[twaddr] <= work_word_i;
+		trd_q <= tmem[tra_d];
+	end
+	wire [31:0] sch_cw = tsel ? trd_q : sch_c;
 
 	// schedule ring pointer: s mod 16 of the next step, in every lane
 	reg  [3:0] wp_q;
@@ -425,7 +456,7 @@ module hash_lanes #(
 				.sch_wpn_i(wp_n),
 				.sch_src_i(sch_src),
 				.sch_k_i(sch_k),
-				.sch_c_i(sch_c),
+				.sch_c_i(sch_cw),
 				.nonce_w_i(nw_q),
 				.m0_i(m0_q),
 				.d0_take_i((ph_q == P_D1) && (cnt_q == 7'd0)),
@@ -460,7 +491,7 @@ module hash_lanes #(
 			assign next_lv[p] = pp < left_q;
 		end
 	endgenerate
-	localparam [32:0] N33 = {1'b0, N[31:0]};
+	localparam [32:0] N33 = 33'd0 + N;
 	wire [32:0] left_next = (left_q > N33) ? left_q - N33 : 33'd0;
 
 	integer q;
@@ -484,14 +515,14 @@ module hash_lanes #(
 				 (|cmp_map);
 	wire        start_ok = work_valid_i && !flush_i;
 
-	assign work_ready_o = (ph_q == P_WR) && (cnt_q == 7'd8) && !flush_i;
+	assign work_ready_o = (ph_q == P_WR) && (cnt_q == WR_LAST) && !flush_i;
+	assign work_widx_o = cnt_q[3:0];
 
 	always @(posedge clk_i) begin
-		if (start_ok && (ph_q == P_WR) && (cnt_q == 7'd8)) begin
-			tail_q <= work_tail_i;
-			m0_q <= work_midstate_i[255:224];
+		if ((ph_q == P_WR) && (cnt_q == 7'd1))
+			m0_q <= work_word_i;            // H0
+		if (start_ok && (ph_q == P_WR) && (cnt_q == WR_LAST))
 			tag_q <= work_tag_i;
-		end
 	end
 
 	// --- exact compare and shares -----------------------------------------------
@@ -505,7 +536,9 @@ module hash_lanes #(
 		.tgt_ready_o(tgt_ready_o),
 		.tgt_slot_i(tgt_slot_i),
 		.tgt_en_i(tgt_en_i),
-		.tgt_value_i(tgt_value_i),
+		.tgt_wr_i(tgt_wr_i),
+		.tgt_widx_i(tgt_widx_i),
+		.tgt_word_i(tgt_word_i),
 		.thr_o(thr),
 		.thr_any_o(thr_any),
 		.cmp_valid_i((ph_q == P_CMP) && (cs_q == 2'd0)),
@@ -571,11 +604,15 @@ module hash_lanes #(
 			end else
 				case (ph_q)
 				P_WR:
-					if (cnt_q == 7'd8) begin
-						base_q <= work_nonce_start_i;
-						left_q <= work_nonce_count_i;
+					case (cnt_q)
+					7'd12: base_q <= work_word_i;
+					7'd13: left_q <= {1'b0, work_word_i};
+					WR_LAST: begin
+						left_q[32] <= work_word_i[0];
 						lv_q <= {N{1'b0}};
 					end
+					default: ;
+					endcase
 				P_L:
 					if (cnt_q == 7'd0) begin
 						// the set in flight leaves (its

@@ -7,7 +7,9 @@
 //   current one and one queued or being written), exactly as job_engine
 //   does, but knows only header-mode jobs (JOB mode 0): the host has
 //   already computed the midstate, so a job is one work item (midstate,
-//   tail, nonce window, tag) passed to the hash core. There is no SHA-256
+//   tail, nonce window, tag) that the hash core copies a word at a time
+//   straight out of the job RAM (hash_core WORK_SERIAL=1; only the compact
+//   lanes, LOOP_LOG2=7, take items that way). There is no SHA-256
 //   unit and nothing rolls: stat_en2_o and rolls_o stay 0, the tag's
 //   extranonce2 field is 0. The command unit refuses Stratum jobs
 //   (NAK MODE), so the mode byte is not looked at here.
@@ -23,12 +25,14 @@
 //   the head is used). Only the low 5 bits of jw_addr_i address a bank;
 //   a write with higher bits set is ignored.
 //
-// Loading: the 17 words are read in order, one per clock. The words that
-//   only make up the work item (nonce window, version, midstate, tail)
-//   shift into one register chain, so no per-word decode is needed; the
-//   job_id goes to its own register (it is STATUS's job_id at all times),
-//   and generation, job_id and ntime go straight into the job-fact table
-//   entry of this job as their words arrive.
+// Loading: words 0..5 are read in order, one per clock: generation,
+//   job_id and ntime go straight into the job-fact table entry of this
+//   job as their words arrive, job_id and version also into registers
+//   (STATUS's job_id and version, the work tag), and whether the nonce
+//   count is 0 (= 2^32). Then the item is offered, and while it is the
+//   RAM's read port answers the core's word requests (work_widx_i, the
+//   word in work_word_o one clock later, in hash_lanes' order: midstate
+//   H0..H7, tail W0..W2, nonce start, count bits 31..0, count bit 32).
 //
 // Work tag (TAG_W = META_LOG2 + 96 bits), as job_engine's:
 //   [TAG_W-1:96] job-fact table index, [95:32] extranonce2 = 0,
@@ -38,8 +42,9 @@
 // Parameters: those of job_engine, so tandem_device can swap the two;
 //   MAX_REM_BLOCKS, MAX_BRANCH, REM_BASE and BR_BASE are not used here.
 //   BANK_AW must be at least 5.
-// Cycles: a job start takes 19 clocks to its work item (17 RAM reads,
-//   the last word's arrival, then the offer).
+// Cycles: a job start takes 8 clocks to its work item (6 RAM reads,
+//   the last word's arrival, then the offer); the core's copy then takes
+//   15 clocks.
 module job_header #(
     parameter integer MAX_REM_BLOCKS = 8,  // unused here (job_engine's), 1..8
     parameter integer MAX_BRANCH = 16,     // unused here (job_engine's), 0..16
@@ -72,10 +77,8 @@ module job_header #(
     // Work items to the hash core.
     output wire                 work_valid_o,
     input  wire                 work_ready_i,
-    output wire [255:0]         work_midstate_o, // H0 in [255:224]
-    output wire [95:0]          work_tail_o,     // W0 (header[64:68] BE) in [95:64]
-    output wire [31:0]          work_nonce_start_o,
-    output wire [31:0]          work_nonce_count_o, // 0 = 2^32
+    input  wire [3:0]           work_widx_i,   // item word wanted (see above)
+    output reg  [31:0]          work_word_o,   // word of last clock's index
     output wire [TAG_W-1:0]     work_tag_o,
 
     // Job facts for a share's tag.
@@ -88,7 +91,7 @@ module job_header #(
     // Status.
     output wire [31:0]          stat_job_id_o,
     output reg  [63:0]          stat_en2_o,     // always 0 (nothing rolls)
-    output reg  [31:0]          stat_version_o, // last issued item
+    output wire [31:0]          stat_version_o, // current job's version
     output reg  [31:0]          rolls_o         // always 0
 );
 `include "tandem_clog2.vh"
@@ -101,8 +104,7 @@ module job_header #(
     endfunction
 
     localparam integer HAW = 5;          // bank address bits used (32 words)
-    localparam [4:0] LAST_WORD = 5'd16;  // 68-byte JOB = words 0..16
-    localparam integer CHAIN_W = 14;     // words 2..4 and 6..16
+    localparam [4:0] LAST_WORD = 5'd5;   // the facts: words 0..5
 
     // FSM states.
     localparam [1:0] S_IDLE  = 2'd0,  // no job
@@ -118,10 +120,8 @@ module job_header #(
 
     // ---- job registers (datapath) ----
     reg [31:0] job_id_q;
-    // Item words in arrival order, the first at [31:0]: nonce_start,
-    // nonce_count, version, midstate H0..H7, tail W0..W2 (RAM words 2, 3,
-    // 4, 6..16, as stored: big-endian packed payload bytes).
-    reg [32*CHAIN_W-1:0] chain_q;
+    reg [31:0] version_q;
+    reg        czero_q;               // nonce count 0: the whole 2^32
 
     // ---- job RAM ----
     // Two banks of 2^HAW words; the command unit writes the bank that is
@@ -135,9 +135,17 @@ module job_header #(
         .wr_en_i   (jw_en_i && jw_in_bank),
         .wr_addr_i ({~cur_bank, jw_addr_i[HAW-1:0]}),
         .wr_data_i (jw_data_i),
-        .rd_addr_i ({cur_bank, ld_cnt_q}),
+        .rd_addr_i ({cur_bank, rd_word}),
         .rd_data_o (rw)
     );
+
+    // While the item is offered the read port serves the core: item
+    // word k is RAM word k + 6 (midstate 6..13, tail 14..16), the nonce
+    // start and count are words 2 and 3.
+    wire [4:0] rd_word = (st_q != S_OFFER) ? ld_cnt_q :
+                         (work_widx_i == 4'd11) ? 5'd2 :
+                         (work_widx_i == 4'd12) ? 5'd3 :
+                         {1'b0, work_widx_i} + 5'd6;
 
     wire offer = (st_q == S_OFFER) && run_i;
     wire take = offer && work_ready_i;
@@ -198,15 +206,12 @@ module job_header #(
             ld_cnt_q <= 5'd0;
             ld_prev_q <= 5'd0;
             ld_vld_q <= 1'b0;
-            stat_version_o <= 32'd0;
         end else begin
             st_q <= st_d;
             ld_cnt_q <= ld_cnt_d;
             ld_prev_q <= ld_cnt_q;
             // a restarted load drops the word still on its way
             ld_vld_q <= (st_q == S_LOAD) && !restart;
-            if (take)
-                stat_version_o <= bswap(chain_q[64 +: 32]);
         end
     end
 
@@ -217,17 +222,32 @@ module job_header #(
     end
 
     // ---- job registers: loaded from RAM as the words arrive ----
-    // Words 0, 1 and 5 are facts (generation, job_id, ntime); every other
-    // word shifts into the item chain. A load that is cut short by a
-    // replacing JOB restarts on the same table entry (job_banks does not
-    // step meta_wr), a FLUSH purges every share that could point at it.
-    wire ld_fact = (ld_prev_q == 5'd0) || (ld_prev_q == 5'd1) ||
-                   (ld_prev_q == 5'd5);
+    // Words 0, 1 and 5 are facts (generation, job_id, ntime), 3 the nonce
+    // count, 4 the version. A load that is cut short by a replacing JOB
+    // restarts on the same table entry (job_banks does not step meta_wr),
+    // a FLUSH purges every share that could point at it.
     always @(posedge clk_i) begin
-        if (ld_vld_q && !ld_fact)
-            chain_q <= {rw, chain_q[32*CHAIN_W-1:32]};
         if (ld_vld_q && ld_prev_q == 5'd1)
             job_id_q <= bswap(rw);
+        if (ld_vld_q && ld_prev_q == 5'd3)
+            czero_q <= (rw == 32'd0);
+        if (ld_vld_q && ld_prev_q == 5'd4)
+            version_q <= bswap(rw);
+    end
+
+    // The word the core asked for last clock, in the core's order: the
+    // midstate and the nonce words are u32 LE on the wire, the tail is
+    // header[64:76] read as big-endian words, as stored.
+    reg [3:0] widx_q;
+    always @(posedge clk_i)
+        widx_q <= work_widx_i;
+    always @(*) begin
+        if (widx_q == 4'd13)
+            work_word_o = {31'd0, czero_q};
+        else if (widx_q >= 4'd8 && widx_q <= 4'd10)
+            work_word_o = rw;
+        else
+            work_word_o = bswap(rw);
     end
 
     // Job-fact table: the facts go in as their words arrive.
@@ -249,28 +269,11 @@ module job_header #(
         .rd_size_o     (meta_en2_size_o)
     );
 
-    // Chain word i (0 = first to arrive) as the payload stored it.
-    function [31:0] cw;
-        input [32*CHAIN_W-1:0] c;
-        input integer i;
-        begin
-            cw = c[32 * i +: 32];
-        end
-    endfunction
-
-    // Midstate H0..H7 are u32 LE on the wire (chain words 3..10); the tail
-    // is header[64:76] read as three big-endian words (chain words 11..13).
-    assign work_midstate_o = {bswap(cw(chain_q, 3)), bswap(cw(chain_q, 4)),
-                              bswap(cw(chain_q, 5)), bswap(cw(chain_q, 6)),
-                              bswap(cw(chain_q, 7)), bswap(cw(chain_q, 8)),
-                              bswap(cw(chain_q, 9)), bswap(cw(chain_q, 10))};
-    assign work_tail_o = {cw(chain_q, 11), cw(chain_q, 12), cw(chain_q, 13)};
-    assign work_nonce_start_o = bswap(cw(chain_q, 0));
-    assign work_nonce_count_o = bswap(cw(chain_q, 1));
-    assign work_tag_o = {meta_wr, 64'd0, bswap(cw(chain_q, 2))};
+    assign work_tag_o = {meta_wr, 64'd0, version_q};
     assign work_valid_o = offer;
 
     assign stat_job_id_o = job_id_q;
+    assign stat_version_o = version_q;
 
     // job_engine's sizing parameters have no use in header mode.
     wire [31:0] unused_par = MAX_REM_BLOCKS + MAX_BRANCH + REM_BASE + BR_BASE;

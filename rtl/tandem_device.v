@@ -15,7 +15,9 @@
 //   (no SHA-256 unit, no rolling) replaces job_engine, the job RAM holds
 //   header jobs only, cmd_unit refuses Stratum JOBs with NAK MODE and INFO
 //   reports work_modes = header only and no Stratum limits. The work tag
-//   then carries no extranonce2 through the core (it is always 0).
+//   then carries no extranonce2 through the core (it is always 0), and
+//   the core (compact lanes only: LOOP_LOG2 must be 7) copies each work
+//   item a word at a time out of job_header's job RAM.
 //
 // Parameters (INFO reports them):
 //   STRATUM         1 header and Stratum jobs (on-chip rolling), 0 header
@@ -140,7 +142,9 @@ module tandem_device #(
     wire        job_active, job_queued;
     wire        tgt_we, tgt_ready, tgt_en;
     wire [3:0]  tgt_slot;
-    wire [255:0] tgt_value;
+    wire         tgt_wr;
+    wire [2:0]   tgt_widx;
+    wire [31:0]  tgt_word;
 
     cmd_unit #(
         .STRATUM(STRATUM),
@@ -185,7 +189,9 @@ module tandem_device #(
         .tgt_ready_i  (tgt_ready),
         .tgt_slot_o   (tgt_slot),
         .tgt_en_o     (tgt_en),
-        .tgt_value_o  (tgt_value)
+        .tgt_wr_o     (tgt_wr),
+        .tgt_widx_o   (tgt_widx),
+        .tgt_word_o   (tgt_word)
     );
 
     // ---- job engine ----
@@ -194,6 +200,8 @@ module tandem_device #(
     wire [95:0]  wk_tail;
     wire [31:0]  wk_nstart, wk_ncount;
     wire [TAG_W-1:0] wk_tag;
+    wire [3:0]   wk_widx;        // header mode: the core copies the item
+    wire [31:0]  wk_word;        // a word at a time from the job RAM
     wire [META_LOG2-1:0] meta_idx;
     wire [31:0]  meta_job_id, meta_ntime;
     wire [15:0]  meta_gen;
@@ -240,7 +248,17 @@ module tandem_device #(
                 .stat_version_o    (stat_version),
                 .rolls_o           (rolls)
             );
+            assign wk_word = 32'd0;
+            wire unused_widx = &{1'b0, wk_widx};
         end else begin : g_header
+            // the item reaches the compact lanes a word at a time only
+            if (LOOP_LOG2 != 7) begin : g_bad
+                STRATUM_0_needs_LOOP_LOG2_7 u_stop ();
+            end
+            assign wk_mid = 256'd0;
+            assign wk_tail = 96'd0;
+            assign wk_nstart = 32'd0;
+            assign wk_ncount = 32'd0;
             job_header #(
                 .MAX_REM_BLOCKS(MAX_REM_BLOCKS),
                 .MAX_BRANCH(MAX_BRANCH),
@@ -262,10 +280,8 @@ module tandem_device #(
                 .core_abort_o      (eng_abort),
                 .work_valid_o      (wk_valid),
                 .work_ready_i      (wk_ready),
-                .work_midstate_o   (wk_mid),
-                .work_tail_o       (wk_tail),
-                .work_nonce_start_o(wk_nstart),
-                .work_nonce_count_o(wk_ncount),
+                .work_widx_i       (wk_widx),
+                .work_word_o       (wk_word),
                 .work_tag_o        (wk_tag),
                 .meta_idx_i        (meta_idx),
                 .meta_job_id_o     (meta_job_id),
@@ -313,7 +329,8 @@ module tandem_device #(
         .LOOP_LOG2(LOOP_LOG2),
         .SLOTS(SLOTS),
         .FIFO_DEPTH(FIFO_DEPTH),
-        .TAG_W(CTAG_W)
+        .TAG_W(CTAG_W),
+        .WORK_SERIAL((STRATUM != 0) ? 0 : 1)
     ) u_core (
         .clk_i             (clk_i),
         .rst_ni            (rst_ni),
@@ -325,12 +342,16 @@ module tandem_device #(
         .work_nonce_start_i(wk_nstart),
         .work_nonce_count_i(wk_count33),
         .work_tag_i        (wk_ctag),
+        .work_widx_o       (wk_widx),
+        .work_word_i       (wk_word),
         .idle_o            (),
         .tgt_we_i          (tgt_we),
         .tgt_ready_o       (tgt_ready),
         .tgt_slot_i        (tgt_slot[SLW-1:0]),
         .tgt_en_i          (tgt_en),
-        .tgt_value_i       (tgt_value),
+        .tgt_wr_i          (tgt_wr),
+        .tgt_widx_i        (tgt_widx),
+        .tgt_word_i        (tgt_word),
         .share_valid_o     (sh_valid),
         .share_ready_i     (sh_ready),
         .share_nonce_o     (sh_nonce),
