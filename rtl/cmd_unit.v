@@ -7,7 +7,8 @@
 //   payload through the receiver's read port and
 //     INFO_GET, STATUS_GET  -> INFO / STATUS (built by cmd_resp)
 //     TARGET_SET            -> validates every entry, then writes the
-//                              targets into the hash core; ACK
+//                              targets into the hash core a word at a
+//                              time, each entry committed; ACK
 //     JOB                   -> validates the head, copies the payload into
 //                              the engine's free job-RAM bank, commits it
 //                              (replace now or queue); ACK
@@ -75,12 +76,15 @@ module cmd_unit #(
     output reg                core_stop_o,    // RUN 0: abandon core work
     input  wire               job_queued_i,
 
-    // Hash core targets.
+    // Hash core targets (target_slots): each entry's eight words as
+    // they arrive (word 0 = bits 255..224), then its commit.
+    output reg                tgt_wr_o,
+    output reg  [2:0]         tgt_widx_o,
+    output wire [31:0]        tgt_word_o,
     output reg                tgt_we_o,
     input  wire               tgt_ready_i,
     output reg  [3:0]         tgt_slot_o,
-    output reg                tgt_en_o,
-    output reg  [255:0]       tgt_value_o     // bit 255 most significant
+    output reg                tgt_en_o
 );
 
     localparam [7:0] T_INFO_GET = 8'h01, T_TARGET_SET = 8'h02,
@@ -123,6 +127,7 @@ module cmd_unit #(
     reg [4:0]  br_q;
     reg        queue_q;
     reg [BUF_AW-1:0] off_q;     // TARGET_SET entry offset
+    reg [4:0]  tb_q;            // TARGET_SET: target bytes taken
     reg        pend_q;          // copy: the byte at fa_q - 1 arrives
     reg [BANK_AW-1:0] wa_q;     // JOB copy: job RAM word of the next write
 
@@ -156,6 +161,8 @@ module cmd_unit #(
     assign jw_data_o = {f_q[7:0], f_q[15:8], f_q[23:16], f_q[31:24]};
     assign jw_addr_o = wa_q;
     assign frame_addr_o = fa_q;
+    // A target word: four little-endian bytes gathered in f_q.
+    assign tgt_word_o = f_q;
 
     task answer;
         input [1:0] kind;
@@ -209,7 +216,9 @@ module cmd_unit #(
             flush_o <= 1'b0;
             core_stop_o <= 1'b0;
             tgt_we_o <= 1'b0;
+            tgt_wr_o <= 1'b0;
         end else begin
+            tgt_wr_o <= 1'b0;
             frame_ready_o <= 1'b0;
             jw_en_o <= 1'b0;
             job_begin_o <= 1'b0;
@@ -325,21 +334,30 @@ module cmd_unit #(
                     tgt_slot_o <= f_q[3:0];
                     tgt_en_o <= f_q[8];
                     fa_q <= off_q + A_TWO;
+                    tb_q <= 5'd0;
                     st_q <= S_TS_VALUE;
                 end
                 S_TS_VALUE: begin
                     // 32 little-endian target bytes (offsets off_q + 2 ..
-                    // off_q + 33): byte 0 ends in [7:0]
+                    // off_q + 33), least significant first: every fourth
+                    // completes a word in f_q, written the next clock
                     fa_q <= fa_q + A_ONE;
-                    if (pend_q)
-                        tgt_value_o <= {frame_data_i, tgt_value_o[255:8]};
-                    if (fa_q == off_nx) begin
-                        tgt_we_o <= 1'b1;
-                        st_q <= S_TS_WRITE;
+                    if (pend_q) begin
+                        f_q <= {frame_data_i, f_q[31:8]};
+                        tb_q <= tb_q + 5'd1;
+                        if (tb_q[1:0] == 2'd3) begin
+                            tgt_wr_o <= 1'b1;
+                            tgt_widx_o <= ~tb_q[4:2];
+                        end
                     end
+                    if (fa_q == off_nx)
+                        st_q <= S_TS_WRITE;
                 end
                 S_TS_WRITE: begin
-                    if (tgt_ready_i) begin
+                    // the last word (the top) is written in the first
+                    // clock here; the commit follows it
+                    tgt_we_o <= 1'b1;
+                    if (tgt_we_o && tgt_ready_i) begin
                         tgt_we_o <= 1'b0;
                         if (off_nx == len_q) begin
                             answer(R_ACK, 8'd0, 8'd0);

@@ -32,7 +32,9 @@
 // Flush: drops current and pending work, every nonce in flight and every
 // candidate; shares already in the share FIFO stay (their tag tells them
 // apart); targets and counters are kept.
-// Targets: a write is taken when tgt_we_i && tgt_ready_o; it applies to
+// Targets (target_slots): the eight words of a 256-bit target go in
+// through tgt_wr_i / tgt_widx_i / tgt_word_i (word 0 = bits 255..224),
+// then the commit is taken when tgt_we_i && tgt_ready_o; it applies to
 // hashes compared after it.  A hash is reported when it meets a slot that
 // was enabled both when the hash left its pipeline and when it was compared.
 module hash_pipes #(
@@ -57,12 +59,15 @@ module hash_pipes #(
 	input  wire [TAG_W-1:0]   work_tag_i,
 	output wire               idle_o,   // no work, nothing in flight
 
-	// targets: plain 256-bit numbers, bit 255 most significant
+	// targets: words of plain 256-bit numbers (word 0 = bits 255..224),
+	// then the commit
+	input  wire               tgt_wr_i,
+	input  wire [2:0]         tgt_widx_i,
+	input  wire [31:0]        tgt_word_i,
 	input  wire               tgt_we_i,
 	output wire               tgt_ready_o,
 	input  wire [SLW-1:0]     tgt_slot_i,
 	input  wire               tgt_en_i,
-	input  wire [255:0]       tgt_value_i,
 
 	// shares: nonce (header value), pipeline, met slots, work tag
 	output wire               share_valid_o,
@@ -347,7 +352,9 @@ module hash_pipes #(
 		.tgt_ready_o(tgt_ready_o),
 		.tgt_slot_i(tgt_slot_i),
 		.tgt_en_i(tgt_en_i),
-		.tgt_value_i(tgt_value_i),
+		.tgt_wr_i(tgt_wr_i),
+		.tgt_widx_i(tgt_widx_i),
+		.tgt_word_i(tgt_word_i),
 		.thr_o(thr),
 		.thr_any_o(thr_any),
 		.cmp_valid_i(cmp_valid),

@@ -64,6 +64,7 @@ class Core
 		m->flush_i = 0;
 		m->work_valid_i = 0;
 		m->tgt_we_i = 0;
+		m->tgt_wr_i = 0;
 		m->share_ready_i = 1;
 		tb.reset(8);
 	}
@@ -74,8 +75,13 @@ class Core
 		auto *m = tb.m.get();
 		m->tgt_slot_i = slot;
 		m->tgt_en_i = 1;
-		for (int k = 0; k < 8; k++)
-			m->tgt_value_i[k] = le32(value + 4 * k);
+		for (int k = 0; k < 8; k++) { // port word k = bits 255 - 32k ..
+			m->tgt_wr_i = 1;
+			m->tgt_widx_i = k;
+			m->tgt_word_i = le32(value + 4 * (7 - k));
+			tick();
+		}
+		m->tgt_wr_i = 0;
 		m->tgt_we_i = 1;
 		for (int i = 0; i < 1000; i++) {
 			bool take = m->tgt_ready_o;

@@ -95,6 +95,7 @@ public:
 		m->flush_i = 0;
 		m->work_valid_i = 0;
 		m->tgt_we_i = 0;
+		m->tgt_wr_i = 0;
 		m->share_ready_i = 1;
 		tb.reset();
 		std::memset(tgt, 0, sizeof(tgt));
@@ -124,14 +125,21 @@ public:
 		auto *m = tb.m.get();
 		std::memcpy(tgt[slot], le, 32);
 		en[slot] = enable;
-		m->tgt_we_i = 1;
 		m->tgt_slot_i = slot;
 		m->tgt_en_i = enable;
-		for (int w = 0; w < 8; w++) // plain number: word w = bits 32w..
-			m->tgt_value_i[w] = (uint32_t)le[4 * w] |
-					    (uint32_t)le[4 * w + 1] << 8 |
-					    (uint32_t)le[4 * w + 2] << 16 |
-					    (uint32_t)le[4 * w + 3] << 24;
+		// word i of the port = bits 255 - 32i .. of the plain number,
+		// little-endian word 7 - i of le
+		for (int i = 0; i < 8; i++) {
+			const uint8_t *b = le + 4 * (7 - i);
+			m->tgt_wr_i = 1;
+			m->tgt_widx_i = i;
+			m->tgt_word_i = (uint32_t)b[0] | (uint32_t)b[1] << 8 |
+					(uint32_t)b[2] << 16 |
+					(uint32_t)b[3] << 24;
+			tick();
+		}
+		m->tgt_wr_i = 0;
+		m->tgt_we_i = 1;
 		for (int g = 0; g < 1000; g++) {
 			m->eval();
 			bool ok = m->tgt_ready_o;
