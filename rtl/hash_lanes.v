@@ -440,10 +440,17 @@ module hash_lanes #(
 	generate
 		for (p = 0; p < N; p = p + 1) begin : g_lane
 			// W[3] of this lane: cur_q is set in L clock 0, the word
-			// is pushed in L clock 7
-			reg [31:0] nw_q;
-			always @(posedge clk_i)
-				nw_q <= bswap(cur_q + p);
+			// is pushed in L clock 7 (lane 0 needs no sum, so no
+			// register either)
+			wire [31:0] nw_q;
+			if (p == 0) begin : g_nw0
+				assign nw_q = bswap(cur_q);
+			end else begin : g_nw
+				reg [31:0] nw_r;
+				always @(posedge clk_i)
+					nw_r <= bswap(cur_q + p);
+				assign nw_q = nw_r;
+			end
 			hash_lane u_lane (
 				.clk_i(clk_i),
 				.adv_i(adv),

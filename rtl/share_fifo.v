@@ -35,6 +35,9 @@ module share_fifo #(
 
 	localparam AW = clog2(DEPTH);
 
+	// a read (load: some entry held) and a write (push: not full) never
+	// meet on one address, so no read-during-write logic
+	(* no_rw_check *)
 	reg [WIDTH-1:0] mem [0:DEPTH-1];
 	reg [AW-1:0]    wp_q, rp_q;
 	reg [AW:0]      cnt_q;      // entries in mem

@@ -71,6 +71,9 @@ module target_slots #(
 
 	localparam [1:0] ST_IDLE = 2'd0, ST_SCAN = 2'd2, ST_CMP = 2'd3;
 
+	// reads walk the target copies, writes go to the spare ones: never
+	// the same word in one clock, so no read-during-write logic
+	(* no_rw_check *)
 	reg [31:0]      mem [0:(16 << SLW)-1];
 	reg [31:0]      rdata_q;
 	reg [AW-1:0]    raddr;
