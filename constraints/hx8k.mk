@@ -13,8 +13,9 @@ PLL_PARAMS := PLL_DIVR=0 PLL_DIVF=63 PLL_DIVQ=4 PLL_FILTER=1
 FREQ       := 53
 # core: compact lanes (LOOP_LOG2=7, one round unit per lane for both
 # hashes) on the header-mode-only device (STRATUM=0: the host builds the
-# headers; a 2^32 window lasts minutes at this rate)
-PIPELINES  := 1
+# headers; a 2^32 window lasts minutes at this rate). Two lanes: a third
+# would need 6 more of the 32 block RAMs than the part has.
+PIPELINES  := 2
 LOOP_LOG2  := 7
 SLOTS      := 2
 STRATUM    := 0
