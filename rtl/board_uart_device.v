@@ -12,6 +12,11 @@
 //   led_rx_o     a byte came from the host (stretched)
 //   led_tx_o     a byte went to the host (stretched)
 //   led_share_o  a SHARE frame left the device (stretched, see below)
+// One free-running counter drives them all: its top bit is led_alive_o
+// and its ticks step the stretchers (board_led_stretch, 3-bit counters).
+// A lone event lights led_rx_o / led_tx_o for 0.75 .. 0.875 of
+// 2^LED_COUNT_W clocks, led_share_o for 0.75 .. 0.875 of 2^(LED_COUNT_W+2)
+// (at 30 MHz with LED_COUNT_W = 22: about 0.11 s and 0.45 s).
 // Parameters:
 //   CLK_HZ       clock of clk_i in Hz (what the board's PLL makes)
 //   BAUD         UART line rate, CLK_HZ/4 at most (link_uart_rx)
@@ -20,7 +25,7 @@
 //   SLOTS        target slots (1..16)
 //   STRATUM      1 header and Stratum jobs, 0 header jobs only (the small
 //                parts: no on-chip rolling, tandem_device STRATUM)
-//   LED_COUNT_W  LED stretch of 2^LED_COUNT_W clocks (1..31)
+//   LED_COUNT_W  LED stretch of about 2^LED_COUNT_W clocks (4..29)
 module board_uart_device #(
 	parameter CLK_HZ = 30000000,  // clk_i in Hz (1e6..1e9)
 	parameter BAUD = 3000000,     // line rate in bit/s (300..CLK_HZ/4)
@@ -28,7 +33,7 @@ module board_uart_device #(
 	parameter LOOP_LOG2 = 6,      // 0 fully unrolled .. 6 one round/clock, 7 lanes
 	parameter SLOTS = 2,          // target slots (1..16)
 	parameter STRATUM = 1,        // 1 header + Stratum jobs, 0 header only
-	parameter LED_COUNT_W = 22    // LED stretch 2^LED_COUNT_W clocks (1..31)
+	parameter LED_COUNT_W = 22    // LED stretch ~2^LED_COUNT_W clocks (4..29)
 ) (
 	input  wire clk_i,
 	input  wire rst_ni,
@@ -127,21 +132,43 @@ module board_uart_device #(
 		end
 
 	// --- LEDs ---------------------------------------------------------------
+	// alive_q counts every clock; its top bit is the alive blink. A tick is
+	// the clock in which its low bits have just wrapped to 0: tick_link
+	// every 2^(LED_COUNT_W - 3) clocks (bit TL - 1 fell), tick_share every
+	// fourth of those (the next two bits are 0 as well), so each stretcher
+	// counts 7 ticks of its own period.
+	localparam LED_STEP_W = 3;                  // stretcher counter bits
+	localparam TL = LED_COUNT_W - LED_STEP_W;   // log2 link tick period
 	reg [LED_COUNT_W+2:0] alive_q;
+	reg                   tap_q;                // alive_q[TL-1] a clock ago
 	always @(posedge clk_i or negedge rst_ni)
-		if (!rst_ni)
+		if (!rst_ni) begin
 			alive_q <= {(LED_COUNT_W + 3){1'b0}};
-		else
+			tap_q <= 1'b0;
+		end else begin
 			alive_q <= alive_q + 1'b1;
+			tap_q <= alive_q[TL-1];
+		end
 	assign led_alive_o = alive_q[LED_COUNT_W+2];
+	wire tick_link = tap_q && !alive_q[TL-1];
+	wire tick_share = tick_link && alive_q[TL+1:TL] == 2'b00;
 
-	board_led_stretch #(.COUNT_W(LED_COUNT_W)) u_led_rx (
-		.clk_i(clk_i), .rst_ni(rst_ni), .event_i(rx_take), .led_o(led_rx_o)
+	board_led_stretch #(
+		.COUNT_W(LED_COUNT_W), .STEP_W(LED_STEP_W)
+	) u_led_rx (
+		.clk_i(clk_i), .rst_ni(rst_ni), .tick_i(tick_link),
+		.event_i(rx_take), .led_o(led_rx_o)
 	);
-	board_led_stretch #(.COUNT_W(LED_COUNT_W)) u_led_tx (
-		.clk_i(clk_i), .rst_ni(rst_ni), .event_i(tx_take), .led_o(led_tx_o)
+	board_led_stretch #(
+		.COUNT_W(LED_COUNT_W), .STEP_W(LED_STEP_W)
+	) u_led_tx (
+		.clk_i(clk_i), .rst_ni(rst_ni), .tick_i(tick_link),
+		.event_i(tx_take), .led_o(led_tx_o)
 	);
-	board_led_stretch #(.COUNT_W(LED_COUNT_W + 2)) u_led_share (
-		.clk_i(clk_i), .rst_ni(rst_ni), .event_i(share_q), .led_o(led_share_o)
+	board_led_stretch #(
+		.COUNT_W(LED_COUNT_W + 2), .STEP_W(LED_STEP_W)
+	) u_led_share (
+		.clk_i(clk_i), .rst_ni(rst_ni), .tick_i(tick_share),
+		.event_i(share_q), .led_o(led_share_o)
 	);
 endmodule

@@ -8,7 +8,10 @@
 // slot 0 the block's own target, slot 1 all-ones (every hash meets it).
 // Every nonce must come back in a SHARE frame exactly once, slot 0 set
 // exactly where the C reference model says the hash meets the block
-// target (the real nonce). The LEDs must show link and share activity.
+// target (the real nonce). The LEDs must show link and share activity,
+// each going out within the stretch board_led_stretch documents after its
+// last event (timed from the serial pins), and led_alive_o must toggle
+// every 2^(LED_COUNT_W + 2) clocks.
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
@@ -36,6 +39,18 @@ extern "C" {
 #endif
 #define BIT_CLKS (CFG_CLK_HZ / CFG_BAUD)
 #define WINDOW 5
+// BOARD_DEV_PARAMS in mk/boards.mk (-GLED_COUNT_W=8)
+#ifndef CFG_LED_COUNT_W
+#define CFG_LED_COUNT_W 8
+#endif
+// A lone event lights led_rx_o / led_tx_o for 6P+1 .. 7P clocks with
+// P = 2^(LED_COUNT_W - 3), led_share_o with P = 2^(LED_COUNT_W - 1)
+// (board_uart_device: 3-bit stretchers on the shared prescaler). The
+// events are timed here from the pins, within a few clocks of the real
+// ones (UART synchroniser, stop-bit sample, start of a byte on txd_o).
+#define LINK_P (1L << (CFG_LED_COUNT_W - 3))
+#define SHARE_P (1L << (CFG_LED_COUNT_W - 1))
+#define PIN_SLACK (2 * BIT_CLKS + 4)
 
 class Board
 {
@@ -61,6 +76,9 @@ class Board
 			unsigned bit = 10 - (tx_left + BIT_CLKS - 1) / BIT_CLKS;
 			m->rxd_i = (tx_bits >> bit) & 1u;
 			tx_left--;
+			// stop bit done: the device has the byte
+			if (tx_left == 0)
+				host_byte_t.push_back(tb.cycles() + 1);
 		} else {
 			m->rxd_i = 1;
 		}
@@ -71,6 +89,8 @@ class Board
 			if (!line) {
 				rx_phase = 0;
 				rx_byte = 0;
+				rx_start = tb.cycles();
+				dev_byte_t.push_back(rx_start);
 			}
 		} else {
 			rx_phase++;
@@ -80,9 +100,10 @@ class Board
 				if (bit >= 1 && bit <= 8)
 					rx_byte |= (uint8_t)(line << (bit - 1));
 				if (bit == 9) {
-					if (line)
+					if (line) {
 						rx.push_back(rx_byte);
-					else
+						rx_t.push_back(rx_start);
+					} else
 						framing_errors++;
 					rx_phase = -1;
 				}
@@ -91,6 +112,19 @@ class Board
 		led_rx_seen |= m->led_rx_o;
 		led_tx_seen |= m->led_tx_o;
 		led_share_seen |= m->led_share_o;
+		uint64_t now = tb.cycles();
+		if (led_rx && !m->led_rx_o)
+			rx_off_t.push_back(now);
+		if (led_tx && !m->led_tx_o)
+			tx_off_t.push_back(now);
+		if (led_share && !m->led_share_o)
+			share_off_t.push_back(now);
+		if (led_alive != m->led_alive_o)
+			alive_t.push_back(now);
+		led_rx = m->led_rx_o;
+		led_tx = m->led_tx_o;
+		led_share = m->led_share_o;
+		led_alive = m->led_alive_o;
 	}
 
 	void send(uint8_t type, const uint8_t *payload, size_t len)
@@ -110,11 +144,18 @@ class Board
 				size_t used = 0;
 				int rc = proto_frame_decode(rx.data(), rx.size(), f,
 							    &used);
+				// a decoded frame starts at rx[0]: [3] is
+				// its type byte
+				if (rc == 0 && f->type == PROTO_SHARE)
+					share_t.push_back(rx_t[3]);
 				rx.erase(rx.begin(), rx.begin() + used);
+				rx_t.erase(rx_t.begin(), rx_t.begin() + used);
 				if (rc == 0)
 					return true;
-				if (rc != TANDEM_ERR_FRAME_SHORT && used == 0)
+				if (rc != TANDEM_ERR_FRAME_SHORT && used == 0) {
 					rx.erase(rx.begin());
+					rx_t.erase(rx_t.begin());
+				}
 			}
 			tick();
 		}
@@ -130,7 +171,47 @@ class Board
 	uint8_t seq = 1;
 	unsigned framing_errors = 0;
 	bool led_rx_seen = false, led_tx_seen = false, led_share_seen = false;
+	// clock numbers: bytes in (end of the stop bit), bytes out (start
+	// bit), the start of each SHARE frame's type byte, LED falls, alive
+	// LED changes
+	std::vector<uint64_t> rx_t, host_byte_t, dev_byte_t, share_t;
+	std::vector<uint64_t> rx_off_t, tx_off_t, share_off_t, alive_t;
+	uint64_t rx_start = 0;
+	bool led_rx = false, led_tx = false, led_share = false;
+	bool led_alive = false;
 };
+
+// Every time an LED went out, the time since the last event before it
+// must be a lone event's stretch, lo..hi clocks (within the pin slack).
+static void check_stretch(Tally &t, const char *name,
+			  const std::vector<uint64_t> &events,
+			  const std::vector<uint64_t> &offs, long period)
+{
+	const long lo = 6 * period + 1, hi = 7 * period;
+	long shortest = -1, longest = -1;
+	size_t k = 0;
+	bool all_after_event = true;
+	for (uint64_t off : offs) {
+		while (k < events.size() && events[k] < off)
+			k++;
+		if (k == 0) {
+			all_after_event = false;
+			continue;
+		}
+		long d = (long)(off - events[k - 1]);
+		shortest = (shortest < 0 || d < shortest) ? d : shortest;
+		longest = d > longest ? d : longest;
+	}
+	std::printf("%s LED: out %zu times, %ld..%ld clocks after its last "
+		    "event\n", name, offs.size(), shortest, longest);
+	t.check(!offs.empty() && all_after_event,
+		"%s LED: %zu times out, each after an event", name,
+		offs.size());
+	t.check(shortest >= lo - PIN_SLACK && longest <= hi + PIN_SLACK,
+		"%s LED out %ld..%ld clocks after its last event, want "
+		"%ld..%ld (+-%d)",
+		name, shortest, longest, lo, hi, PIN_SLACK);
+}
 
 static json_t *find_header(json_t *root, const char *id)
 {
@@ -293,6 +374,22 @@ int main(int argc, char **argv)
 		delete job;
 	}
 	t.check(b.led_share_seen, "share LED lit by the shares");
+
+	// Quiet link: every LED but alive goes out (late frames decoded).
+	while (b.frame(&f, 8 * SHARE_P))
+		;
+	t.check(!b.led_rx && !b.led_tx && !b.led_share,
+		"LEDs out after the link went quiet");
+	check_stretch(t, "rx", b.host_byte_t, b.rx_off_t, LINK_P);
+	check_stretch(t, "tx", b.dev_byte_t, b.tx_off_t, LINK_P);
+	check_stretch(t, "share", b.share_t, b.share_off_t, SHARE_P);
+	bool steady = b.alive_t.size() >= 8;
+	for (size_t i = 1; i < b.alive_t.size(); i++)
+		if (b.alive_t[i] - b.alive_t[i - 1] !=
+		    (1u << (CFG_LED_COUNT_W + 2)))
+			steady = false;
+	t.check(steady, "alive LED: %zu changes, every %u clocks",
+		b.alive_t.size(), 1u << (CFG_LED_COUNT_W + 2));
 	t.check(b.framing_errors == 0, "%u framing errors from txd_o",
 		b.framing_errors);
 	std::printf("%llu clocks\n", (unsigned long long)b.tb.cycles());
