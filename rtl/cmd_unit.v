@@ -133,7 +133,10 @@ module cmd_unit #(
 
     wire [15:0] len16 = {{(16 - BUF_AW){1'b0}}, len_q};
     // (no wrap: off_q + 34 <= 578 < 2^BUF_AW in a TARGET_SET of <= 544)
-    wire [BUF_AW-1:0] off_nx = off_q + A_ENTRY;
+    // off_nx is kept in a register beside off_q (written together), so
+    // the entry decisions start from flip-flops, not from an adder.
+    reg  [BUF_AW-1:0] offn_q;
+    wire [BUF_AW-1:0] off_nx = offn_q;
     wire off_hi = |off_q[BUF_AW-1:8];   // NAK detail saturates at 255
 
     // Job RAM address after wa_q (rtl/job_engine.v layout): payload words
@@ -281,6 +284,7 @@ module cmd_unit #(
                                 answer(R_NAK, N_LENGTH, 8'd0);
                             end else begin
                                 off_q <= A_ZERO;
+                                offn_q <= A_ENTRY;
                                 fetch(A_ZERO, S_TS_SCAN);
                             end
                         T_JOB:
@@ -324,9 +328,11 @@ module cmd_unit #(
                         answer(R_NAK, N_LIMIT, off_hi ? 8'hff : off_q[7:0]);
                     end else if (off_nx == len_q) begin
                         off_q <= A_ZERO;
+                        offn_q <= A_ENTRY;
                         fetch(A_ZERO, S_TS_ENTRY);
                     end else begin
                         off_q <= off_nx;
+                        offn_q <= off_nx + A_ENTRY;
                         fetch(off_nx, S_TS_SCAN);
                     end
                 end
@@ -363,6 +369,7 @@ module cmd_unit #(
                             answer(R_ACK, 8'd0, 8'd0);
                         end else begin
                             off_q <= off_nx;
+                            offn_q <= off_nx + A_ENTRY;
                             fetch(off_nx, S_TS_ENTRY);
                         end
                     end

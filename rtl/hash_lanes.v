@@ -36,7 +36,8 @@
 // adapter from the parallel item), so no 352-bit item register exists.
 // work_tag_i is read when the item is taken; every word must stay valid
 // while work_valid_i is high.  If work_valid_i falls during the copy the
-// copy is dropped.
+// copy is dropped (a clock later; in the device every withdrawal comes
+// with a flush anyway: RUN 0, a replacing JOB, FLUSH).
 //
 // Parameters (see hash_core): PIPELINES lanes 1..64, SLOTS, FIFO_DEPTH,
 // TAG_W.  A work item is taken (work_ready_o) when the previous one is
@@ -146,6 +147,9 @@ module hash_lanes #(
 	// the way to the sequencer's registers.
 	reg [3:0] ph_d;
 	reg [6:0] cnt_d, cnt_d1;
+	reg       wv_q;     // work_valid_i of the last clock
+	always @(posedge clk_i)
+		wv_q <= work_valid_i;
 	reg [6:0] cnt1_q, cnt2_q;
 	always @(*) begin
 		ph_d = ph_q;
@@ -158,8 +162,10 @@ module hash_lanes #(
 			ph_d = work_valid_i ? P_WR : P_IDLE;
 		end
 		P_WR:
-			// a source that withdraws its item ends the copy
-			if (!work_valid_i) begin
+			// a source that withdrew its item (last clock: the
+			// valid is registered, off the sequencer's paths) ends
+			// the copy
+			if (!wv_q) begin
 				ph_d = P_IDLE;
 				cnt_d = 7'd0;
 				cnt_d1 = 7'd1;

@@ -116,6 +116,9 @@ module link_frame_rx #(
 	reg [2:0]  off_q;     // header byte offset 2..7
 	reg [7:0]  ver_q, type_q, seq_q;
 	reg [15:0] len_q;
+	// the header checks of offset 7, registered beside the fields they
+	// test, so no comparator sits in front of the parser's next state
+	reg        len_big_q, len_zero_q, ver_bad_q;
 	reg [15:0] left_q;    // payload bytes still to read
 	reg [7:0]  crc8_q;
 	reg [15:0] crc16_q;
@@ -200,13 +203,13 @@ module link_frame_rx #(
 				if (byte_i != crc8_q) begin
 					fail = 1'b1;
 					why  = WHY_HCRC;
-				end else if (ver_q != VERSION) begin
+				end else if (ver_bad_q) begin
 					fail = 1'b1;
 					why  = WHY_VERSION;
-				end else if (len_q > MAX_PAYLOAD[15:0]) begin
+				end else if (len_big_q) begin
 					fail = 1'b1;
 					why  = WHY_OVERSIZE;
-				end else if (len_q == 16'd0) begin
+				end else if (len_zero_q) begin
 					state_d = S_CRC0;
 				end else begin
 					state_d = S_PAY;
@@ -248,8 +251,9 @@ module link_frame_rx #(
 
 		// Read the next byte unless the parser is redirected, finished,
 		// holding a frame, or has caught up with the input.
+		// (both sums are formed beside the decision, which only selects)
 		issue  = state_q != S_HOLD && !fail && !done && scan_q != in_q;
-		scan_d = fail ? start_q + 1'b1 : scan_q + {{(P - 1){1'b0}}, issue};
+		scan_d = fail ? start_q + 1'b1 : issue ? scan_q + 1'b1 : scan_q;
 		raddr  = state_q == S_HOLD ?
 		         start_q[BUF_LOG2-1:0] + frame_addr_i + HDR_LEN :
 		         scan_q[BUF_LOG2-1:0];
@@ -296,6 +300,9 @@ module link_frame_rx #(
 		type_q  <= type_d;
 		seq_q   <= seq_d;
 		len_q   <= len_d;
+		len_big_q  <= len_d > MAX_PAYLOAD[15:0];
+		len_zero_q <= len_d == 16'd0;
+		ver_bad_q  <= ver_d != VERSION;
 		left_q  <= left_d;
 		crc8_q  <= crc8_d;
 		crc16_q <= crc16_d;

@@ -54,10 +54,13 @@ module link_frame_tx (
 	reg [7:0]  sk_q;         // second byte of the output queue
 	reg        sk_valid_q;
 
+	// Where idx_q is (payload, CRC low byte, CRC high byte = last) is
+	// decided a byte ahead and registered, so no comparator sits in
+	// front of the byte multiplexer and the CRCs.
 	wire [16:0] len17   = {1'b0, frame_len_i};
-	wire        in_pay  = idx_q >= 17'd8 && idx_q < len17 + 17'd8;
-	wire        is_lo   = idx_q == len17 + 17'd8;
-	wire        last    = idx_q == len17 + 17'd9;
+	reg         in_pay, is_lo, last;
+	wire        in_pay_n1 = idx_q >= 17'd7 && idx_q < len17 + 17'd7;
+	wire        is_lo_n1  = idx_q == len17 + 17'd7;
 	wire        load    = frame_valid_i && !sk_valid_q;
 	wire        pop     = out_valid_q && tx_ready_i;
 
@@ -110,7 +113,15 @@ module link_frame_tx (
 			pa1_q       <= 16'hfff9;
 			pa_ok_q     <= 1'b0;
 			pa1_ok_q    <= 1'b0;
+			in_pay      <= 1'b0;
+			is_lo       <= 1'b0;
+			last        <= 1'b0;
 		end else begin
+			if (load) begin
+				in_pay <= !last && in_pay_n1;
+				is_lo  <= !last && is_lo_n1;
+				last   <= is_lo;
+			end
 			idx_q <= idx_n;
 			pa_q <= paddr;
 			pa1_q <= paddr + 16'd1;
