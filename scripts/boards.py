@@ -326,9 +326,10 @@ def host_boards():
 # reason. The check prints them and fails once such a board gains a
 # constraints file, so the list cannot go stale.
 NO_BITSTREAM_YET = {
-    "pico-ice": "the host reaches it through the RP2040 bridge firmware, "
-                "but the device does not fit its iCE40UP5K yet (as on the "
-                "iCEBreaker) and its FPGA clock pin is not confirmed",
+    "pico-ice": "the host reaches it through the RP2040 bridge firmware; "
+                "the header-mode device fits its iCE40UP5K (as on the "
+                "iCEBreaker) but its board top, pins and FPGA clock pin "
+                "are not written and checked yet",
 }
 
 
